@@ -1,0 +1,160 @@
+"""The `crmkit` command: thin handlers over the same functions the notebooks call.
+
+A user's mistake (a CrmkitError that is an InputError, or any CrmkitError) ends with a one-line
+message and a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from crmkit.errors import CrmkitError
+
+EXIT_OK = 0
+EXIT_INCOMPLETE = 1  # the command ran but not every valid record landed
+EXIT_USAGE = 2  # the user's input or options are wrong
+EXIT_INTERRUPTED = 130
+
+
+def _cmd_sandbox(args: argparse.Namespace) -> int:
+    from crmkit.sandbox import SandboxOptions, serve
+
+    serve(
+        SandboxOptions(
+            host=args.host,
+            port=args.port,
+            db=args.db,
+            token=args.token,
+            tier=args.tier,
+            latency_ms=args.latency_ms,
+            fault_rate=args.fault_rate,
+            seed=args.seed,
+            window_s=args.window_s,
+        )
+    )
+    return EXIT_OK
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from crmkit.pipeline import ImportOptions, run_import
+
+    result = run_import(
+        ImportOptions(
+            data_dir=Path(args.data),
+            mapping_file=Path(args.mapping) if args.mapping else None,
+            target=args.target,
+            tier=args.tier,
+            concurrency=args.concurrency,
+            dry_run=args.dry_run,
+            resume=args.resume,
+            run_id=args.run_id,
+            output_dir=Path(args.output),
+            progress=not args.no_progress,
+            create_contacts_from_tickets=not args.no_contacts_from_tickets,
+        )
+    )
+    print(result.summary_text)
+    return EXIT_OK if result.complete else EXIT_INCOMPLETE
+
+
+def _cmd_rollback(args: argparse.Namespace) -> int:
+    from crmkit.pipeline import rollback
+
+    print(rollback(args.run_id, output_dir=Path(args.output), target=args.target))
+    return EXIT_OK
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from crmkit.notebooks import run_notebooks
+
+    params: dict[str, str] = {}
+    for item in args.param or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise CrmkitError(f"-p expects name=value, got {item!r}")
+        params[name] = value
+    report = run_notebooks(
+        data_dir=Path(args.data),
+        target=args.target,
+        run_id=args.run_id,
+        params=params,
+        output_dir=Path(args.output),
+    )
+    print(f"report: {report}")
+    return EXIT_OK
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from crmkit.demo import demo
+
+    return demo(data_dir=Path(args.data), output_dir=Path(args.output))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="crmkit", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sb = sub.add_parser("sandbox", help="serve a local HubSpot-compatible CRM API")
+    sb.add_argument("--host", default="127.0.0.1")
+    sb.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    sb.add_argument("--db", default=":memory:", help="SQLite file; data survives restarts")
+    sb.add_argument("--token", default=None, help="bearer token to accept (random if unset)")
+    sb.add_argument("--tier", default="professional")
+    sb.add_argument("--latency-ms", type=float, default=0.0)
+    sb.add_argument("--fault-rate", type=float, default=0.0)
+    sb.add_argument("--seed", type=int, default=0)
+    sb.add_argument("--window-s", type=float, default=10.0, help="rate window (scaled for bench)")
+    sb.set_defaults(func=_cmd_sandbox)
+
+    imp = sub.add_parser("import", help="validate, plan and import a data folder")
+    imp.add_argument("--data", required=True, help="folder with companies/contacts/tickets.csv")
+    imp.add_argument("--mapping", help="mapping JSON that overrides the automatic mapping")
+    imp.add_argument("--target", help="portal or sandbox base URL")
+    imp.add_argument("--tier", default="professional")
+    imp.add_argument("--concurrency", type=int, default=4)
+    imp.add_argument("--dry-run", action="store_true", help="plan only; needs no token")
+    imp.add_argument("--resume", metavar="RUN_ID")
+    imp.add_argument("--run-id")
+    imp.add_argument("--output", default="output")
+    imp.add_argument("--no-progress", action="store_true")
+    imp.add_argument("--no-contacts-from-tickets", action="store_true")
+    imp.set_defaults(func=_cmd_import)
+
+    rb = sub.add_parser("rollback", help="archive the records a run created")
+    rb.add_argument("run_id")
+    rb.add_argument("--target")
+    rb.add_argument("--output", default="output")
+    rb.set_defaults(func=_cmd_rollback)
+
+    run = sub.add_parser("run", help="run the notebooks with papermill and export report.html")
+    run.add_argument("--data", required=True)
+    run.add_argument("--target")
+    run.add_argument("--run-id")
+    run.add_argument("--output", default="output")
+    run.add_argument("-p", "--param", action="append", metavar="NAME=VALUE")
+    run.set_defaults(func=_cmd_run)
+
+    dm = sub.add_parser("demo", help="start a sandbox, run everything on data/, write the report")
+    dm.add_argument("--data", default="data")
+    dm.add_argument("--output", default="output")
+    dm.set_defaults(func=_cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except CrmkitError as exc:
+        print(f"crmkit: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("crmkit: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,139 @@
+"""The one exception tree of crmkit.
+
+Every error crmkit raises on purpose derives from :class:`CrmkitError`, so front ends (CLI,
+notebooks) can turn a user's mistake into a clear message instead of a traceback::
+
+    CrmkitError
+    ├── InputError                 the user's files or options are wrong (never transient)
+    │   ├── CsvError               a CSV cannot be read: names file, row, column
+    │   ├── MappingError           a mapping file is malformed or names unknown properties
+    │   └── ConfigError            bad option, missing token, an old API key, unknown run id
+    ├── HubSpotError               an answer from HubSpot (or the sandbox) that is not success
+    │   ├── AuthError              401 / 403
+    │   ├── RateLimitError         429; ``policy`` is TEN_SECONDLY_ROLLING, SECONDLY or DAILY
+    │   ├── HubSpotValidationError 400 VALIDATION_ERROR and other 4xx the input caused
+    │   ├── ConflictError          409 CONFLICT; ``existing_id`` when HubSpot names it
+    │   ├── NotFoundError          404
+    │   ├── ServerError            5xx (transient)
+    │   └── TransportError         timeout, dropped connection (transient)
+    └── DailyLimitReached          the portal's daily budget is spent: stop cleanly, resume later
+
+Each error keeps the fields that made it and says whether retrying may help (``transient``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class CrmkitError(Exception):
+    """Root of every deliberate crmkit error."""
+
+    transient: bool = False
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InputError(CrmkitError):
+    """The user's input (files, options, mapping) is wrong; fix it and run again."""
+
+
+class CsvError(InputError):
+    """A CSV file cannot be read; says which file, row and column when known."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str,
+        row: int | None = None,
+        column: str | None = None,
+        kind: str = "unreadable",
+    ) -> None:
+        where = file
+        if row is not None:
+            where += f", row {row}"
+        if column is not None:
+            where += f", column {column!r}"
+        super().__init__(f"{where}: {message}")
+        self.file = file
+        self.row = row
+        self.column = column
+        self.kind = kind
+
+
+class MappingError(InputError):
+    """A mapping (file or override) is malformed or names something the portal lacks."""
+
+
+class ConfigError(InputError):
+    """An option, the environment or a run id is wrong."""
+
+
+class HubSpotError(CrmkitError):
+    """A non-success answer from the HubSpot API (or the sandbox)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        category: str | None = None,
+        correlation_id: str | None = None,
+        body: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.category = category
+        self.correlation_id = correlation_id
+        self.body = body or {}
+
+
+class AuthError(HubSpotError):
+    """The token is missing, wrong or lacks scopes."""
+
+
+class RateLimitError(HubSpotError):
+    """429: the portal's rate budget is spent for now."""
+
+    transient = True
+
+    def __init__(self, message: str, *, policy: str | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.policy = policy
+        if policy == "DAILY":
+            self.transient = False
+
+
+class HubSpotValidationError(HubSpotError):
+    """The input was refused (400 and other caller errors); retrying cannot help."""
+
+
+class ConflictError(HubSpotError):
+    """409: a unique value exists already on another record."""
+
+    def __init__(self, message: str, *, existing_id: str | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.existing_id = existing_id
+
+
+class NotFoundError(HubSpotError):
+    """404: the object or path does not exist."""
+
+
+class ServerError(HubSpotError):
+    """5xx: HubSpot failed; the write may or may not have been committed."""
+
+    transient = True
+
+
+class TransportError(HubSpotError):
+    """No answer: timeout or dropped connection; the write may have been committed."""
+
+    transient = True
+
+
+class DailyLimitReached(CrmkitError):
+    """The portal's daily request budget is spent; the run stops and can be resumed."""
