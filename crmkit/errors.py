@@ -16,7 +16,8 @@ notebooks) can turn a user's mistake into a clear message instead of a traceback
     │   ├── NotFoundError          404
     │   ├── ServerError            5xx (transient)
     │   └── TransportError         timeout, dropped connection (transient)
-    └── DailyLimitReached          the portal's daily budget is spent: stop cleanly, resume later
+    ├── DailyLimitReached          the portal's daily budget is spent: stop cleanly, resume later
+    └── InternalError              crmkit broke its own invariant (e.g. row accounting): a bug
 
 Each error keeps the fields that made it and says whether retrying may help (``transient``).
 """
@@ -137,3 +138,7 @@ class TransportError(HubSpotError):
 
 class DailyLimitReached(CrmkitError):
     """The portal's daily request budget is spent; the run stops and can be resumed."""
+
+
+class InternalError(CrmkitError):
+    """crmkit broke one of its own invariants (e.g. rows not accounted for): a bug, not input."""
