@@ -1,0 +1,1 @@
+"""Bundled HubSpot default property definitions (JSON, in the API's own shape)."""
