@@ -1,0 +1,160 @@
+"""The field-count pass: one streaming walk over the records before pandas reads them.
+
+pandas' fast C engine cannot report which records have too many or too few fields without
+falling back to the slow Python engine, so this pass (the csv module, C speed, flat memory)
+finds them first: header problems, ragged and empty rows, the widest record, and whether the
+whole file decodes in the detected encoding.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from crmkit.errors import CsvError
+from crmkit.io.detect import MAX_COLUMNS, Dialect, column_letter
+
+PREVIEW_CHARS = 200
+"""How much of a rejected row's text is kept for the error report."""
+
+RAGGED_ROW = "RAGGED_ROW"
+EMPTY_ROW = "EMPTY_ROW"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A record the reader rejects: category, field count and a preview of its text."""
+
+    category: str
+    fields: int
+    preview: str
+
+
+@dataclass
+class Scan:
+    """What the pass learnt: the header, record count, widest record, rejected records."""
+
+    header: list[str]
+    records: int = 0
+    width: int = 0
+    problems: dict[int, Problem] = field(default_factory=dict)
+    """0-based data-record index → why it is rejected."""
+
+
+def check_header(raw: list[str], file: str) -> list[str]:
+    """Strip header names and refuse blank, duplicate or too many of them."""
+    header = [name.strip() for name in raw]
+    if header:
+        header[0] = header[0].lstrip("\ufeff").strip()
+    if len(header) > MAX_COLUMNS:
+        raise CsvError(
+            f"too many columns: the header has {len(header)} (at most {MAX_COLUMNS})",
+            file=file,
+            row=1,
+            kind="too_many_columns",
+        )
+    if not any(header):
+        raise CsvError(
+            "the first row is empty; it must hold the column names",
+            file=file,
+            row=1,
+            kind="blank_header",
+        )
+    seen: dict[str, int] = {}
+    for index, name in enumerate(header):
+        where = f"{index + 1} ({column_letter(index)})"
+        if not name:
+            raise CsvError(
+                f"column {where} has no name in the header row",
+                file=file,
+                row=1,
+                kind="blank_header",
+            )
+        if name in seen:
+            first = seen[name]
+            raise CsvError(
+                f"columns {first + 1} ({column_letter(first)}) and {where} are both named "
+                f"{name!r}; rename one of them",
+                file=file,
+                row=1,
+                column=name,
+                kind="duplicate_header",
+            )
+        seen[name] = index
+    return header
+
+
+def scan(path: Path, dialect: Dialect, *, strict: bool) -> Scan:
+    """Walk every record once, counting fields; raises ``UnicodeDecodeError`` untouched.
+
+    An all-blank record is an ``EMPTY_ROW``; a record with another field count than the header
+    is a ``RAGGED_ROW`` (strict mode raises instead).
+    """
+    file = str(path)
+    with path.open(encoding=dialect.encoding, newline="", errors="strict") as fh:
+        reader = csv.reader(fh, delimiter=dialect.delimiter)
+        try:
+            raw = next(reader, None)
+        except csv.Error as exc:
+            raise _malformed(exc, file, 1) from None
+        if raw is None:
+            raise CsvError("the file is empty", file=file, kind="empty")
+        result = Scan(header=check_header(raw, file), width=len(raw))
+        _walk(reader, result, file, strict, dialect.delimiter)
+    if result.records == len(result.problems) and all(
+        p.category == EMPTY_ROW for p in result.problems.values()
+    ):
+        blanks = f" and {result.records} empty row(s)" if result.records else ""
+        raise CsvError(
+            f"has a header but no data rows{blanks}", file=file, row=1, kind="header_only"
+        )
+    return result
+
+
+def _malformed(exc: csv.Error, file: str, row: int) -> CsvError:
+    return CsvError(
+        f"malformed CSV ({exc}); a quote that is never closed makes the rest of the file "
+        "one huge field",
+        file=file,
+        row=row,
+        kind="malformed",
+    )
+
+
+def _walk(
+    reader: Iterator[list[str]], result: Scan, file: str, strict: bool, delimiter: str
+) -> None:
+    """Classify each record (the hot loop: keep the common case cheap)."""
+    header = result.header
+    n = len(header)
+    problems = result.problems
+    width = result.width
+    index = -1
+    try:
+        for record in reader:
+            index += 1
+            if len(record) == n and record[0][:1].strip():
+                continue  # the common case, kept cheap: right width, first cell not blank
+            k = len(record)
+            if not "".join(record).strip():
+                problems[index] = Problem(EMPTY_ROW, k, "")
+                continue
+            if k == n:
+                continue
+            width = max(width, k)
+            if strict:
+                if k > n:
+                    message = f"has {k} fields but the header has {n}: extra field {n + 1}"
+                    column = None
+                else:
+                    message = f"has {k} fields but the header has {n}"
+                    column = header[k]
+                raise CsvError(message, file=file, row=index + 2, column=column, kind="ragged")
+            preview = delimiter.join(record)[:PREVIEW_CHARS]
+            problems[index] = Problem(RAGGED_ROW, k, preview)
+    except csv.Error as exc:
+        raise _malformed(exc, file, index + 3) from None
+    result.records = index + 1
+    result.width = width
