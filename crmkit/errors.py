@@ -17,6 +17,7 @@ notebooks) can turn a user's mistake into a clear message instead of a traceback
     │   ├── ServerError            5xx (transient)
     │   └── TransportError         timeout, dropped connection (transient)
     ├── DailyLimitReached          the portal's daily budget is spent: stop cleanly, resume later
+    ├── NotebookError              a notebook run by ``crmkit run`` stopped at a cell
     └── InternalError              crmkit broke its own invariant (e.g. row accounting): a bug
 
 Each error keeps the fields that made it and says whether retrying may help (``transient``).
@@ -142,3 +143,24 @@ class DailyLimitReached(CrmkitError):
 
 class InternalError(CrmkitError):
     """crmkit broke one of its own invariants (e.g. rows not accounted for): a bug, not input."""
+
+
+class NotebookError(CrmkitError):
+    """A notebook run by ``crmkit run`` stopped at a cell; the executed notebook shows where."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        notebook: str,
+        ename: str = "",
+        evalue: str = "",
+        executed_path: str | None = None,
+        report_path: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.notebook = notebook
+        self.ename = ename
+        self.evalue = evalue
+        self.executed_path = executed_path
+        self.report_path = report_path

@@ -1,0 +1,58 @@
+"""Tables to drill into: the rows a run rejected or failed to write, from ``errors.csv``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+ERROR_COLUMNS: tuple[str, ...] = (
+    "file",
+    "row",
+    "key",
+    "stage",
+    "category",
+    "message",
+    "column",
+    "value",
+)
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _unguard(cell: str) -> str:
+    """Undo the ``'`` the pipeline puts before formula-like cells (for spreadsheets only)."""
+    if cell.startswith("'") and cell[1:2] and cell[1:2] in _FORMULA_STARTS:
+        return cell[1:]
+    return cell
+
+
+def failed_rows_table(
+    errors_csv_path: Path | str,
+    *,
+    category: str | None = None,
+    stage: str | None = None,
+    file: str | None = None,
+) -> pd.DataFrame:
+    """The rows in ``errors.csv`` (optionally one category, stage or file), by file and row.
+
+    A missing file means the run had no errors file yet: an empty table with the usual
+    columns, so a notebook cell shows "nothing" rather than a traceback.
+    """
+    path = Path(errors_csv_path)
+    if not path.is_file():
+        return pd.DataFrame({c: pd.Series(dtype="str") for c in ERROR_COLUMNS}).astype(
+            {"row": "int64"}
+        )
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    for column in ERROR_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = ""
+    for column in frame.columns:
+        frame[column] = frame[column].map(_unguard)
+    frame["row"] = pd.to_numeric(frame["row"], errors="coerce").fillna(0).astype("int64")
+    for name, wanted in (("category", category), ("stage", stage), ("file", file)):
+        if wanted is not None:
+            frame = frame[frame[name] == wanted]
+    extra = [c for c in frame.columns if c not in ERROR_COLUMNS]
+    frame = frame[list(ERROR_COLUMNS) + extra]
+    return frame.sort_values(["file", "row"], kind="stable").reset_index(drop=True)
