@@ -1,0 +1,444 @@
+"""The SQLite journal of one run: what was planned, what landed, what failed, batch by batch.
+
+A batch's outcome is written in one transaction only after the write is known, so a crash
+or a kill loses at most the batches in flight; those are re-sent on resume as upserts, which
+HubSpot applies idempotently. WAL mode keeps the file consistent if the process dies.
+
+Record states form a closed set:
+
+- ``new``      planned, not sent (or sent but the answer never came back to us)
+- ``sent``     sent, outcome unknown: retries were exhausted on a transient error; re-sent on resume
+- ``created``  HubSpot answered ``new: true``
+- ``updated``  HubSpot answered ``new: false``
+- ``failed``   HubSpot refused the input (validation); re-sent only if its data changed
+
+Links use ``new``, ``sent``, ``created`` and ``failed`` the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+RECORD_STATES = ("new", "sent", "created", "updated", "failed")
+LINK_STATES = ("new", "sent", "created", "failed")
+PENDING = ("new", "sent")
+STAT_FIELDS = ("requests", "retried", "rate_limited", "server_errors", "transport_errors")
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS runs (
+    run_id TEXT PRIMARY KEY, created_at REAL NOT NULL, status TEXT NOT NULL,
+    target TEXT, dry_run INTEGER NOT NULL, options TEXT NOT NULL, finished_at REAL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    id INTEGER PRIMARY KEY, started_at REAL NOT NULL, ended_at REAL, offset_s REAL NOT NULL,
+    write_s REAL NOT NULL DEFAULT 0, status TEXT,
+    {", ".join(f"{name} INTEGER NOT NULL DEFAULT 0" for name in STAT_FIELDS)}
+);
+CREATE TABLE IF NOT EXISTS records (
+    object_type TEXT NOT NULL, key TEXT NOT NULL, trace_id TEXT NOT NULL, origin TEXT NOT NULL,
+    source_rows TEXT NOT NULL, fingerprint TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN {RECORD_STATES!r}),
+    hubspot_id TEXT, error_category TEXT, error_message TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0, rolled_back_at REAL,
+    PRIMARY KEY (object_type, key)
+);
+CREATE TABLE IF NOT EXISTS links (
+    from_type TEXT NOT NULL, from_key TEXT NOT NULL, to_type TEXT NOT NULL,
+    to_key TEXT NOT NULL, reason TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN {LINK_STATES!r}),
+    error_category TEXT, error_message TEXT,
+    PRIMARY KEY (from_type, from_key, to_type, to_key)
+);
+CREATE TABLE IF NOT EXISTS batches (
+    id INTEGER PRIMARY KEY, session_id INTEGER NOT NULL, t REAL NOT NULL,
+    object_type TEXT NOT NULL, action TEXT NOT NULL, records INTEGER NOT NULL,
+    succeeded INTEGER NOT NULL, failed INTEGER NOT NULL, attempts INTEGER NOT NULL,
+    duration_s REAL NOT NULL,
+    {", ".join(f"{name} INTEGER NOT NULL DEFAULT 0" for name in STAT_FIELDS)}
+);
+"""
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    """One planned record as the journal keeps it."""
+
+    object_type: str
+    key: str
+    trace_id: str
+    origin: str
+    source_rows: list[tuple[str, int]]
+    fingerprint: str
+    state: str = "new"
+    hubspot_id: str | None = None
+    error_category: str | None = None
+    error_message: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one record's write ended, ready to journal."""
+
+    object_type: str
+    key: str
+    state: str
+    hubspot_id: str | None = None
+    category: str | None = None
+    message: str | None = None
+
+
+@dataclass(frozen=True)
+class LinkOutcome:
+    """How one association ended."""
+
+    from_type: str
+    from_key: str
+    to_type: str
+    to_key: str
+    state: str
+    category: str | None = None
+    message: str | None = None
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    """One completed batch, for the throughput charts (``t`` = active seconds since start)."""
+
+    t: float
+    object_type: str
+    action: str
+    records: int
+    succeeded: int
+    failed: int
+    attempts: int
+    duration_s: float
+    stats_delta: dict[str, int]
+
+
+class Journal:
+    """One run's SQLite journal; use from one thread (the pipeline's coordinating thread)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.conn = sqlite3.connect(str(path), isolation_level=None, timeout=30.0)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.executescript(_SCHEMA)
+        self.session_id: int | None = None
+        self.closed = False
+
+    def close(self) -> None:
+        if not self.closed:
+            self.conn.close()
+            self.closed = True
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """All-or-nothing: a batch's outcomes land together or not at all."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # runs and sessions -------------------------------------------------------------------
+    def create_run(
+        self, run_id: str, options: dict[str, Any], target: str | None, dry_run: bool
+    ) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO runs (run_id, created_at, status, target, dry_run, options)"
+                " VALUES (?, ?, 'running', ?, ?, ?)",
+                (run_id, time.time(), target, int(dry_run), json.dumps(options, sort_keys=True)),
+            )
+
+    def run_info(self) -> dict[str, Any]:
+        row = self.conn.execute("SELECT * FROM runs").fetchone()
+        if row is None:
+            return {}
+        info = dict(row)
+        info["options"] = json.loads(info["options"])
+        return info
+
+    def set_status(self, status: str, *, finished: bool = False) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE runs SET status = ?", (status,))
+            if finished:
+                db.execute("UPDATE runs SET finished_at = ?", (time.time(),))
+            if self.session_id is not None:
+                db.execute(
+                    "UPDATE sessions SET status = ?, ended_at = ? WHERE id = ?",
+                    (status, time.time(), self.session_id),
+                )
+
+    def start_session(self) -> int:
+        """A session is one process working on the run; durations add up across resumes."""
+        offset = self.active_seconds()
+        with self.transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO sessions (started_at, ended_at, offset_s, status)"
+                " VALUES (?, ?, ?, 'running')",
+                (time.time(), time.time(), offset),
+            )
+        self.session_id = int(cursor.lastrowid or 0)
+        return self.session_id
+
+    def touch_session(self, db: sqlite3.Connection, stats: dict[str, int] | None) -> None:
+        """Keep the session's end time and request counters current (inside a transaction)."""
+        if self.session_id is None:
+            return
+        db.execute("UPDATE sessions SET ended_at = ? WHERE id = ?", (time.time(), self.session_id))
+        if stats is not None:
+            sets = ", ".join(f"{name} = ?" for name in STAT_FIELDS)
+            values = [int(stats.get(name, 0)) for name in STAT_FIELDS]
+            db.execute(f"UPDATE sessions SET {sets} WHERE id = ?", (*values, self.session_id))
+
+    def save_stats(self, stats: dict[str, int] | None, write_s: float | None = None) -> None:
+        with self.transaction() as db:
+            self.touch_session(db, stats)
+            if write_s is not None and self.session_id is not None:
+                db.execute(
+                    "UPDATE sessions SET write_s = write_s + ? WHERE id = ?",
+                    (write_s, self.session_id),
+                )
+
+    def active_seconds(self) -> float:
+        row = self.conn.execute(
+            "SELECT COALESCE(SUM(ended_at - started_at), 0) FROM sessions"
+        ).fetchone()
+        return float(row[0])
+
+    def totals(self) -> dict[str, float]:
+        """Request counters and write time summed over every session of the run."""
+        cols = ", ".join(f"COALESCE(SUM({name}), 0) AS {name}" for name in STAT_FIELDS)
+        row = self.conn.execute(
+            f"SELECT {cols}, COALESCE(SUM(write_s), 0) AS write_s FROM sessions"
+        ).fetchone()
+        return {name: row[name] for name in (*STAT_FIELDS, "write_s")}
+
+    # records -----------------------------------------------------------------------------
+    def add_records(self, rows: Iterable[RecordRow]) -> int:
+        """Insert planned records; on resume, a failed record whose data changed becomes new.
+
+        Returns how many failed records were reset because their data changed.
+        """
+        known = {
+            (r["object_type"], r["key"]): (r["fingerprint"], r["state"])
+            for r in self.conn.execute("SELECT object_type, key, fingerprint, state FROM records")
+        }
+        inserts: list[tuple[str, str, str, str, str, str]] = []
+        changed: list[tuple[str, str, str, str, str]] = []
+        for row in rows:
+            before = known.get((row.object_type, row.key))
+            rows_json = json.dumps(row.source_rows)
+            if before is None:
+                inserts.append(
+                    (row.object_type, row.key, row.trace_id, row.origin, rows_json, row.fingerprint)
+                )
+            elif before[0] != row.fingerprint:
+                state = "new" if before[1] == "failed" else before[1]
+                changed.append((row.fingerprint, state, rows_json, row.object_type, row.key))
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT INTO records (object_type, key, trace_id, origin, source_rows,"
+                " fingerprint, state) VALUES (?, ?, ?, ?, ?, ?, 'new')",
+                inserts,
+            )
+            db.executemany(
+                "UPDATE records SET fingerprint = ?, state = ?, source_rows = ?"
+                " WHERE object_type = ? AND key = ?",
+                changed,
+            )
+            db.execute(
+                "UPDATE records SET error_category = NULL, error_message = NULL WHERE state = 'new'"
+            )
+        return sum(1 for c in changed if c[1] == "new")
+
+    def pending_keys(self, object_type: str) -> list[str]:
+        """Records still to send: never sent, or sent with an unknown outcome."""
+        rows = self.conn.execute(
+            "SELECT key FROM records WHERE object_type = ? AND state IN ('new', 'sent')"
+            " ORDER BY rowid",
+            (object_type,),
+        )
+        return [r["key"] for r in rows]
+
+    def records(self, object_type: str | None = None) -> list[RecordRow]:
+        query = "SELECT * FROM records"
+        args: tuple[str, ...] = ()
+        if object_type is not None:
+            query += " WHERE object_type = ?"
+            args = (object_type,)
+        return [
+            RecordRow(
+                object_type=r["object_type"],
+                key=r["key"],
+                trace_id=r["trace_id"],
+                origin=r["origin"],
+                source_rows=[(f, int(n)) for f, n in json.loads(r["source_rows"])],
+                fingerprint=r["fingerprint"],
+                state=r["state"],
+                hubspot_id=r["hubspot_id"],
+                error_category=r["error_category"],
+                error_message=r["error_message"],
+            )
+            for r in self.conn.execute(query + " ORDER BY rowid", args)
+        ]
+
+    def hubspot_ids(self, object_type: str) -> dict[str, str]:
+        rows = self.conn.execute(
+            "SELECT key, hubspot_id FROM records WHERE object_type = ?"
+            " AND hubspot_id IS NOT NULL AND rolled_back_at IS NULL",
+            (object_type,),
+        )
+        return {r["key"]: r["hubspot_id"] for r in rows}
+
+    def record_batch(
+        self, batch: BatchRow, outcomes: Iterable[Outcome], stats: dict[str, int] | None
+    ) -> None:
+        """Journal one completed batch: its outcomes, its row for the charts, the counters."""
+        with self.transaction() as db:
+            for out in outcomes:
+                db.execute(
+                    "UPDATE records SET state = ?, hubspot_id = COALESCE(?, hubspot_id),"
+                    " error_category = ?, error_message = ?, attempts = attempts + 1"
+                    " WHERE object_type = ? AND key = ?",
+                    (
+                        out.state,
+                        out.hubspot_id,
+                        out.category,
+                        out.message,
+                        out.object_type,
+                        out.key,
+                    ),
+                )
+            self._insert_batch(db, batch)
+            self.touch_session(db, stats)
+
+    def _insert_batch(self, db: sqlite3.Connection, batch: BatchRow) -> None:
+        stat_cols = ", ".join(STAT_FIELDS)
+        marks = ", ".join("?" for _ in STAT_FIELDS)
+        db.execute(
+            "INSERT INTO batches (session_id, t, object_type, action, records, succeeded, failed,"
+            f" attempts, duration_s, {stat_cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, {marks})",
+            (
+                self.session_id or 0,
+                batch.t,
+                batch.object_type,
+                batch.action,
+                batch.records,
+                batch.succeeded,
+                batch.failed,
+                batch.attempts,
+                batch.duration_s,
+                *(int(batch.stats_delta.get(name, 0)) for name in STAT_FIELDS),
+            ),
+        )
+
+    def batches(self) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.conn.execute("SELECT * FROM batches ORDER BY t, id")]
+
+    # links -------------------------------------------------------------------------------
+    def add_links(self, links: Iterable[tuple[str, str, str, str, str]]) -> None:
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR IGNORE INTO links (from_type, from_key, to_type, to_key, reason, state)"
+                " VALUES (?, ?, ?, ?, ?, 'new')",
+                links,
+            )
+
+    def links(self, states: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+        query = "SELECT * FROM links"
+        args: tuple[str, ...] = ()
+        if states:
+            query += f" WHERE state IN ({', '.join('?' for _ in states)})"
+            args = states
+        return [dict(r) for r in self.conn.execute(query + " ORDER BY rowid", args)]
+
+    def record_links(
+        self, batch: BatchRow | None, outcomes: Iterable[LinkOutcome], stats: dict[str, int] | None
+    ) -> None:
+        with self.transaction() as db:
+            for out in outcomes:
+                db.execute(
+                    "UPDATE links SET state = ?, error_category = ?, error_message = ?"
+                    " WHERE from_type = ? AND from_key = ? AND to_type = ? AND to_key = ?",
+                    (
+                        out.state,
+                        out.category,
+                        out.message,
+                        out.from_type,
+                        out.from_key,
+                        out.to_type,
+                        out.to_key,
+                    ),
+                )
+            if batch is not None:
+                self._insert_batch(db, batch)
+            self.touch_session(db, stats)
+
+    # rollback ----------------------------------------------------------------------------
+    def created_ids(self, object_type: str) -> list[tuple[str, str]]:
+        """(key, HubSpot id) of records this run created and has not rolled back yet."""
+        rows = self.conn.execute(
+            "SELECT key, hubspot_id FROM records WHERE object_type = ? AND state = 'created'"
+            " AND hubspot_id IS NOT NULL AND rolled_back_at IS NULL ORDER BY rowid",
+            (object_type,),
+        )
+        return [(r["key"], r["hubspot_id"]) for r in rows]
+
+    def mark_rolled_back(self, object_type: str, keys: Iterable[str]) -> None:
+        now = time.time()
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE records SET rolled_back_at = ? WHERE object_type = ? AND key = ?",
+                [(now, object_type, key) for key in keys],
+            )
+
+    def rolled_back_count(self) -> int:
+        row = self.conn.execute(
+            "SELECT COUNT(*) FROM records WHERE rolled_back_at IS NOT NULL"
+        ).fetchone()
+        return int(row[0])
+
+    # counts for the report ---------------------------------------------------------------
+    def state_counts(self) -> dict[tuple[str, str, str], int]:
+        """(object_type, origin, state) → records."""
+        rows = self.conn.execute(
+            "SELECT object_type, origin, state, COUNT(*) AS n FROM records"
+            " GROUP BY object_type, origin, state"
+        )
+        return {(r["object_type"], r["origin"], r["state"]): int(r["n"]) for r in rows}
+
+    def link_state_counts(self) -> dict[str, int]:
+        rows = self.conn.execute("SELECT state, COUNT(*) AS n FROM links GROUP BY state")
+        return {r["state"]: int(r["n"]) for r in rows}
+
+    def failure_categories(self) -> dict[str, int]:
+        """Categories of records and links that did not land (unsent ones as NOT_SENT)."""
+        out: dict[str, int] = {}
+        for table in ("records", "links"):
+            rows = self.conn.execute(
+                "SELECT CASE WHEN state = 'new' THEN 'NOT_SENT'"
+                " ELSE COALESCE(error_category, 'UNKNOWN') END AS category, COUNT(*) AS n"
+                f" FROM {table} WHERE state NOT IN ('created', 'updated') GROUP BY category"
+            )
+            for r in rows:
+                out[r["category"]] = out.get(r["category"], 0) + int(r["n"])
+        return out

@@ -1,0 +1,298 @@
+"""The run's report files: report.json (for charts and notebooks), summary.txt (for people),
+errors.csv (for fixing the data and importing it again).
+
+errors.csv is opened in spreadsheets, and its cells come from the user's data: a cell that
+starts like a formula (``= + - @``, tab, CR) gets a leading ``'`` so it is shown, never run.
+HTML-ish text stays text; a CSV has no markup to escape.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from crmkit.pipeline.accounting import Accounting
+from crmkit.pipeline.journal import STAT_FIELDS, Journal
+from crmkit.plan.model import ImportPlan
+
+REPORT_JSON = "report.json"
+SUMMARY_TXT = "summary.txt"
+ERRORS_CSV = "errors.csv"
+ERROR_COLUMNS = ("file", "row", "key", "stage", "category", "message", "column", "value")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> str:
+    """A CSV cell a spreadsheet shows as text, never evaluates."""
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def iso(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def build_report(
+    *,
+    run_id: str,
+    run_dir: Path,
+    started_at: float,
+    finished_at: float,
+    duration_s: float,
+    target: str | None,
+    dry_run: bool,
+    tier: str,
+    status: str,
+    accounting: Accounting,
+    plan: ImportPlan,
+    totals: dict[str, float],
+    batches: list[dict[str, Any]],
+    ceiling_records_per_s: float | None,
+) -> dict[str, Any]:
+    """The report.json dict, with exactly the keys of docs/architecture.md."""
+    write_s = float(totals.get("write_s", 0.0))
+    landed = accounting.landed()
+    requests = {
+        "total": int(totals.get("requests", 0)),
+        "retried": int(totals.get("retried", 0)),
+        "rate_limited": int(totals.get("rate_limited", 0)),
+        "server_errors": int(totals.get("server_errors", 0)),
+        "transport_errors": int(totals.get("transport_errors", 0)),
+    }
+    return {
+        "run_id": run_id,
+        "started_at": iso(started_at),
+        "finished_at": iso(finished_at),
+        "duration_s": round(duration_s, 3),
+        "target": target,
+        "dry_run": dry_run,
+        "tier": tier,
+        "status": status,
+        "objects": accounting.objects,
+        "associations": accounting.associations,
+        "requests": requests,
+        "records_per_s": round(landed / write_s, 2) if write_s > 0 else 0.0,
+        "ceiling_records_per_s": (
+            round(ceiling_records_per_s, 2) if ceiling_records_per_s is not None else None
+        ),
+        "quality": plan.quality,
+        "errors_by_category": accounting.errors_by_category,
+        "batches": [
+            {
+                "t": round(float(b["t"]), 3),
+                "object_type": b["object_type"],
+                "action": b["action"],
+                "records": int(b["records"]),
+                "succeeded": int(b["succeeded"]),
+                "failed": int(b["failed"]),
+                "attempts": int(b["attempts"]),
+                "duration_s": round(float(b["duration_s"]), 3),
+            }
+            for b in batches
+        ],
+        "timeline": timeline(batches),
+        "files": {
+            "report_json": str(run_dir / REPORT_JSON),
+            "summary_txt": str(run_dir / SUMMARY_TXT),
+            "errors_csv": str(run_dir / ERRORS_CSV),
+        },
+    }
+
+
+def timeline(batches: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Requests per whole second of the run, from the counters journaled with each batch."""
+    seconds: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STAT_FIELDS, 0))
+    for batch in batches:
+        bucket = seconds[int(float(batch["t"]))]
+        for name in STAT_FIELDS:
+            bucket[name] += int(batch.get(name, 0) or 0)
+    return [
+        {
+            "t": t,
+            "requests": seconds[t]["requests"],
+            "retried": seconds[t]["retried"],
+            "rate_limited": seconds[t]["rate_limited"],
+            "server_errors": seconds[t]["server_errors"],
+        }
+        for t in sorted(seconds)
+    ]
+
+
+def error_rows(plan: ImportPlan, journal: Journal | None) -> list[dict[str, Any]]:
+    """One line per rejected source row, per record that did not land, per failed link."""
+    grouped: dict[tuple[str, int], list[Any]] = {}
+    for issue in plan.issues:
+        if issue.severity == "error":
+            grouped.setdefault((issue.file, issue.row), []).append(issue)
+    lines: list[dict[str, Any]] = []
+    for (file, row), issues in sorted(grouped.items()):
+        first = issues[0]
+        columns = [i.column for i in issues if i.column]
+        lines.append(
+            {
+                "file": file,
+                "row": row,
+                "key": next((i.key for i in issues if i.key), ""),
+                "stage": first.stage,
+                "category": first.category,
+                "message": " | ".join(i.message for i in issues),
+                "column": ";".join(dict.fromkeys(columns)),
+                "value": next((i.value for i in issues if i.value is not None), ""),
+            }
+        )
+    if journal is None:
+        return lines
+    primary: dict[tuple[str, str], tuple[str, int]] = {}
+    for record in journal.records():
+        file, row = record.source_rows[0] if record.source_rows else ("", 0)
+        primary[(record.object_type, record.key)] = (file, row)
+        if record.state in ("created", "updated"):
+            continue
+        lines.append(
+            {
+                "file": file,
+                "row": row,
+                "key": record.key,
+                "stage": "import",
+                "category": record.error_category or _unsent(record.state),
+                "message": record.error_message or _unsent_message(record.state),
+                "column": "",
+                "value": "",
+            }
+        )
+    for link in journal.links():
+        if link["state"] == "created":
+            continue
+        file, row = primary.get((link["from_type"], link["from_key"]), ("", 0))
+        lines.append(
+            {
+                "file": file,
+                "row": row,
+                "key": f"{link['from_key']} -> {link['to_key']}",
+                "stage": "associate",
+                "category": link["error_category"] or _unsent(link["state"]),
+                "message": link["error_message"] or _unsent_message(link["state"]),
+                "column": f"{link['from_type']}->{link['to_type']}",
+                "value": "",
+            }
+        )
+    return lines
+
+
+def _unsent(state: str) -> str:
+    return "NOT_SENT" if state == "new" else "UNKNOWN"
+
+
+def _unsent_message(state: str) -> str:
+    if state == "new":
+        return "not sent yet: the run stopped before this record; resume the run to send it"
+    return "outcome unknown after retries; resume the run to send it again"
+
+
+def write_errors_csv(path: Path, lines: list[dict[str, Any]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(ERROR_COLUMNS)
+        for line in lines:
+            writer.writerow([safe_cell(line.get(col, "")) for col in ERROR_COLUMNS])
+
+
+def summary_text(report: dict[str, Any], accounting: Accounting, resume_hint: str | None) -> str:
+    """The few lines a person reads first."""
+    objects = report["objects"]
+    rows = sum(o["rows"] for o in objects.values())
+    duplicates = sum(o["duplicates"] for o in objects.values())
+    rejected = sum(o["rejected"] for o in objects.values())
+    failed = sum(o["failed"] for o in objects.values())
+    dry = report["dry_run"]
+    ok = sum(o["planned"] if dry else o["created"] + o["updated"] for o in objects.values())
+    considered = ok + rejected + failed
+    rate = 100.0 * ok / considered if considered else 100.0
+    title = "Dry run (nothing sent)" if dry else "Import"
+    lines = [
+        f"crmkit {title} · run {report['run_id']} · status {report['status']}",
+        f"Target: {report['target'] or '(none)'}",
+        f"Duration: {report['duration_s']:.1f} s",
+        f"Total processed: {rows} source rows ({duplicates} duplicates merged)",
+        f"{'To upsert' if dry else 'Successful'}: {ok}",
+        f"Failed: {rejected + failed} ({rejected} rejected before import, {failed} at import)",
+        f"Success rate: {rate:.1f} %",
+        "Per object type:",
+    ]
+    for object_type, o in objects.items():
+        tail = (
+            f"to upsert {o['planned']:>6}"
+            if dry
+            else f"created {o['created']:>6}  updated {o['updated']:>6}  failed {o['failed']:>5}"
+        )
+        lines.append(
+            f"  {object_type:<10} rows {o['rows']:>6}  rejected {o['rejected']:>5}"
+            f"  duplicates {o['duplicates']:>5}  {tail}"
+        )
+    ft = accounting.from_tickets
+    if ft.get("planned"):
+        lines.append(
+            f"Contacts from tickets: {ft['planned']} planned"
+            + (
+                ""
+                if dry
+                else f", {ft['created']} created, {ft['updated']} updated, {ft['failed']} failed"
+            )
+        )
+    a = report["associations"]
+    lines.append(
+        f"Associations: {a['planned']} planned"
+        + ("" if dry else f", {a['created']} created, {a['failed']} failed")
+    )
+    if not dry:
+        r = report["requests"]
+        lines.append(
+            f"Requests: {r['total']} ({r['retried']} retried, {r['rate_limited']} rate-limited,"
+            f" {r['server_errors']} server errors, {r['transport_errors']} transport errors)"
+        )
+        lines.append(
+            f"Throughput: {report['records_per_s']} records/s"
+            + (
+                f" (ceiling {report['ceiling_records_per_s']})"
+                if report["ceiling_records_per_s"]
+                else ""
+            )
+        )
+    if report["errors_by_category"]:
+        top = ", ".join(f"{k} {v}" for k, v in list(report["errors_by_category"].items())[:8])
+        lines.append(f"Errors by category: {top}")
+    if resume_hint:
+        lines.append(resume_hint)
+    files = report["files"]
+    lines.append(f"Reports: {files['report_json']}, {files['summary_txt']}, {files['errors_csv']}")
+    return "\n".join(lines) + "\n"
+
+
+def write_report_files(
+    run_dir: Path,
+    report: dict[str, Any],
+    plan: ImportPlan,
+    journal: Journal | None,
+    accounting: Accounting,
+    resume_hint: str | None = None,
+) -> str:
+    """Write all three files (each atomically); returns the summary text."""
+    text = summary_text(report, accounting, resume_hint)
+    _atomic_write(run_dir / REPORT_JSON, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    _atomic_write(run_dir / SUMMARY_TXT, text)
+    tmp = run_dir / (ERRORS_CSV + ".tmp")
+    write_errors_csv(tmp, error_rows(plan, journal))
+    tmp.replace(run_dir / ERRORS_CSV)
+    return text
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)

@@ -1,0 +1,114 @@
+"""The seam between the pipeline and the HubSpot client: records in, outcomes out.
+
+The pipeline speaks in planned records and journal states; the client speaks in HTTP inputs
+and per-input outcomes. This module translates both ways, so tests can give the pipeline a
+fake writer and the client's shapes stay in one place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from crmkit.plan.model import PlannedRecord
+
+ASSOCIATION_TYPE_IDS: dict[tuple[str, str], int] = {
+    ("contacts", "companies"): 279,
+    ("companies", "contacts"): 280,
+    ("contacts", "tickets"): 15,
+    ("tickets", "contacts"): 16,
+    ("tickets", "companies"): 339,
+    ("companies", "tickets"): 340,
+}
+"""HubSpot-defined, unlabelled association type ids (HUBSPOT_API.md, Associations)."""
+
+
+@dataclass(frozen=True)
+class RecordOutcome:
+    """How one record's write ended: ``created``, ``updated``, ``failed`` (refused) or
+    ``sent`` (outcome unknown after the retries: it may have landed; resume sends it again)."""
+
+    key: str
+    state: str
+    hubspot_id: str | None = None
+    category: str | None = None
+    message: str | None = None
+    attempts: int = 1
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    """How one association ended: ``created``, ``failed``, or ``sent`` (unknown, retry)."""
+
+    index: int
+    state: str
+    category: str | None = None
+    message: str | None = None
+
+
+class Writer(Protocol):
+    """What the pipeline needs from a portal connection."""
+
+    def write(self, object_type: str, records: Sequence[PlannedRecord]) -> list[RecordOutcome]:
+        """Upsert the records (≤ 100, distinct keys); one outcome per record, any order."""
+        ...
+
+    def associate(
+        self, from_type: str, to_type: str, pairs: Sequence[tuple[str, str]]
+    ) -> list[LinkResult]:
+        """Associate (from_id, to_id) pairs; one result per pair (``index`` into ``pairs``)."""
+        ...
+
+    def archive(self, object_type: str, ids: Sequence[str]) -> None:
+        """Archive records by HubSpot id (rollback); ids already gone are not an error."""
+        ...
+
+    def stats(self) -> dict[str, int]:
+        """Request counters since the writer was made (``journal.STAT_FIELDS`` keys)."""
+        ...
+
+    def ceiling_records_per_s(self) -> float | None:
+        """Records per request × allowed requests per second, or None when unknown."""
+        ...
+
+
+def trace_id(object_type: str, key: str) -> str:
+    """A stable ``objectWriteTraceId`` for a planned record: same record, same id, every run."""
+    digest = hashlib.sha1(f"{object_type}\0{key}".encode()).hexdigest()[:20]
+    return f"{object_type[:2]}-{digest}"
+
+
+def fingerprint(record: PlannedRecord) -> str:
+    """Hash of what would be written: a failed record is re-sent on resume only if it changed."""
+    body = json.dumps([record.id_property, record.properties], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha1(body.encode()).hexdigest()
+
+
+def upsert_input(record: PlannedRecord) -> dict[str, Any]:
+    """The batch/upsert input for a record, traced so its outcome can be found again."""
+    return {
+        "id": record.key,
+        "idProperty": record.id_property,
+        "properties": dict(record.properties),
+        "objectWriteTraceId": trace_id(record.object_type, record.key),
+    }
+
+
+def created_since(created_at: str | None, since_epoch: float) -> bool:
+    """Whether HubSpot's ``createdAt`` falls inside this run.
+
+    A write that was committed but whose answer was lost (5xx or a timeout after the commit)
+    is answered ``new: false`` when retried; its ``createdAt`` still tells that this run made
+    it, so rollback archives it and the report counts it as created.
+    """
+    if not created_at:
+        return False
+    try:
+        moment = datetime.fromisoformat(created_at.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return moment.timestamp() >= since_epoch
