@@ -1,0 +1,165 @@
+"""Association resolution: contact → company, ticket → contact, ticket → company.
+
+Links are made between upsert keys (HubSpot ids exist only at import time). Every link carries
+the rule that made it, and every row the rules could not link with confidence is reported, so a
+person can review it instead of finding a silent guess in the CRM.
+
+Tickets find their requester by the email column (role ``_contact_email``), else by the first
+address found in the body (``_emails_in_text``). A requester who is not among the planned
+contacts is created as a contact (``origin="ticket"``, named from ``_contact_name`` or
+``_contact_firstname``/``_contact_lastname`` when the file has them), unless that is switched
+off, in which case the link is reported as unresolved. A ticket links to its contact's company,
+else to the company whose domain matches the requester's email domain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from crmkit.plan.companies import AMBIGUOUS, NOT_FOUND, WEAK, CompanyIndex, resolve_companies
+from crmkit.plan.keys import CONTACT_EMAIL, column, email_domains, emails
+from crmkit.plan.model import PlannedLink, PlannedRecord
+from crmkit.rowissues import RowIssue
+
+COMPANY_NAME = "_company_name"
+EMAILS_IN_TEXT = "_emails_in_text"
+PHONES_IN_TEXT = "_phones_in_text"
+CONTACT_NAME = "_contact_name"
+
+_CATEGORY = {
+    AMBIGUOUS: "AMBIGUOUS_COMPANY",
+    WEAK: "WEAK_COMPANY_MATCH",
+    NOT_FOUND: "COMPANY_NOT_FOUND",
+}
+
+
+@dataclass
+class Linked:
+    """Links found for one object type, the issues to review, and contacts created on the way."""
+
+    links: list[PlannedLink] = field(default_factory=list)
+    issues: list[RowIssue] = field(default_factory=list)
+    company_of: dict[str, str] = field(default_factory=dict)  # contact key -> company key
+    new_contacts: list[PlannedRecord] = field(default_factory=list)
+
+
+def _warning(
+    file: str,
+    row: Any,
+    category: str,
+    message: str,
+    *,
+    key: str | None = None,
+    value: str | None = None,
+) -> RowIssue:
+    return RowIssue(
+        file=file,
+        row=int(row),
+        stage="plan",
+        category=category,
+        message=message,
+        key=key,
+        value=value,
+        severity="warning",
+    )
+
+
+def _company_names(frame: pd.DataFrame) -> pd.Series | None:
+    """The contact's company as written: the ``_company_name`` role, else ``company``."""
+    for name in (COMPANY_NAME, "company"):
+        if name in frame.columns:
+            return column(frame, name)
+    return None
+
+
+def link_to_companies(
+    index: CompanyIndex,
+    from_type: str,
+    keys: pd.Series,
+    addresses: pd.Series,
+    names: pd.Series | None,
+    *,
+    file: str,
+    rows: pd.Series | None = None,
+) -> Linked:
+    """Link each record (``keys``, aligned with ``addresses``) to its company, or report why not.
+
+    ``rows`` gives each record's source row for issues (defaults to the index).
+    """
+    out = Linked()
+    if not len(index) or not len(keys):
+        return out
+    found = resolve_companies(index, email_domains(addresses), names)
+    linked = found.key.notna()
+    for from_key, to_key, reason, score in zip(
+        keys[linked].tolist(),
+        found.key[linked].tolist(),
+        found.reason[linked].tolist(),
+        found.score[linked].tolist(),
+        strict=True,
+    ):
+        fuzzy = None if score is None or score != score else float(score)  # NaN -> None
+        out.links.append(PlannedLink(from_type, from_key, "companies", to_key, reason, fuzzy))
+    if from_type == "contacts":
+        out.company_of = dict(zip(keys[linked].tolist(), found.key[linked].tolist(), strict=True))
+    for label, match in found.problems.items():
+        category = _CATEGORY.get(match.status)
+        if category is None:
+            continue
+        written = "" if names is None else str(names.get(label, ""))
+        domain = str(addresses.get(label, "")).rpartition("@")[2]
+        what = f"company {written!r}" if written and match.reason != "domain" else domain
+        if match.status == NOT_FOUND:
+            message = f"{what}: no planned company has this name or a close one; not linked"
+        else:
+            score = "" if match.score is None else f" (score {match.score:g})"
+            kind = "several companies match" if match.status == AMBIGUOUS else "only a weak match"
+            message = (
+                f"{what}: {kind}{score}: {index.describe(match.candidates)}; not linked, "
+                "review and link by hand or fix the name"
+            )
+        row = rows.get(label, label) if rows is not None else label
+        out.issues.append(
+            _warning(file, row, category, message, key=str(keys.get(label)), value=written or None)
+        )
+    return out
+
+
+def link_contacts(index: CompanyIndex, frame: pd.DataFrame, keys: pd.Series, file: str) -> Linked:
+    """Contact → company by email domain, then by the company name the contact row gives."""
+    return link_to_companies(index, "contacts", keys, keys, _company_names(frame), file=file)
+
+
+def requesters(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Each ticket's requester email and how it was found (``email_column``/``email_in_body``)."""
+    by_column = emails(column(frame, CONTACT_EMAIL))
+    if EMAILS_IN_TEXT in frame.columns:
+        first = frame[EMAILS_IN_TEXT].map(_first).astype(object)
+        by_body = emails(first)
+    else:
+        by_body = pd.Series("", index=frame.index, dtype=object)
+    email = by_column.where(by_column != "", by_body)
+    reason = pd.Series("email_column", index=frame.index, dtype=object)
+    reason = reason.where(by_column != "", "email_in_body").where(email != "", "")
+    return email.astype(object), reason
+
+
+def _first(value: object) -> str:
+    if isinstance(value, list | tuple) and value:
+        return str(value[0])
+    if isinstance(value, str):
+        return value.split(";")[0].split(",")[0]
+    return ""
+
+
+def _split_name(full: str) -> tuple[str, str]:
+    """ "Ann Lee" -> (Ann, Lee); "Lee, Ann" -> (Ann, Lee); "Ann" -> (Ann, "")."""
+    full = " ".join(full.split())
+    if "," in full:
+        last, _, first = full.partition(",")
+        return first.strip(), last.strip()
+    first, _, last = full.partition(" ")
+    return first, last

@@ -1,0 +1,204 @@
+"""The plan's data model: what will be written, linked and reported, before any request.
+
+The plan is the dry run's output (``plan.json``) and the import's input; ``from_json`` reads it
+back so a resumed run works from exactly the plan the first run made.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from crmkit import OBJECT_TYPES
+from crmkit.rowissues import RowIssue
+
+PLAN_VERSION = 1
+
+
+@dataclass(slots=True)
+class PlannedRecord:
+    """One record to upsert, merged from one or more source rows.
+
+    ``key`` is the upsert key value (the contact's email, else the ``crmkit_import_key``
+    value); ``source_rows`` lists ``(file, row)`` with the primary row first, merged duplicates
+    after. ``origin`` is ``"ticket"`` for a contact that only a ticket's requester email named.
+    """
+
+    object_type: str
+    key: str
+    id_property: str
+    properties: dict[str, str]
+    source_rows: list[tuple[str, int]]
+    origin: str = "file"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "object_type": self.object_type,
+            "key": self.key,
+            "id_property": self.id_property,
+            "properties": self.properties,
+            "source_rows": [[f, r] for f, r in self.source_rows],
+            "origin": self.origin,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PlannedRecord:
+        return cls(
+            object_type=data["object_type"],
+            key=data["key"],
+            id_property=data["id_property"],
+            properties=dict(data["properties"]),
+            source_rows=[(str(f), int(r)) for f, r in data["source_rows"]],
+            origin=data.get("origin", "file"),
+        )
+
+
+@dataclass(slots=True, frozen=True)
+class PlannedLink:
+    """An association between two planned records, by key (ids exist only at import time).
+
+    ``reason`` says how the link was found: ``domain``, ``name``, ``fuzzy_name``,
+    ``email_column``, ``email_in_body`` or ``via_contact``; ``score`` is the fuzzy score.
+    """
+
+    from_type: str
+    from_key: str
+    to_type: str
+    to_key: str
+    reason: str
+    score: float | None = None
+
+    @property
+    def kind(self) -> str:
+        """``"contacts->companies"`` style name of the association kind."""
+        return f"{self.from_type}->{self.to_type}"
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "from_type": self.from_type,
+            "from_key": self.from_key,
+            "to_type": self.to_type,
+            "to_key": self.to_key,
+            "reason": self.reason,
+        }
+        if self.score is not None:
+            out["score"] = self.score
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PlannedLink:
+        score = data.get("score")
+        return cls(
+            from_type=data["from_type"],
+            from_key=data["from_key"],
+            to_type=data["to_type"],
+            to_key=data["to_key"],
+            reason=data["reason"],
+            score=None if score is None else float(score),
+        )
+
+
+def _empty_counts() -> dict[str, int]:
+    return {}
+
+
+@dataclass
+class ImportPlan:
+    """Everything the import will do, and every row it will not, per object type.
+
+    Accounting per object type: ``rows = rejected + duplicates + records from the file``
+    (records with ``origin == "file"``); contacts created from tickets come on top.
+    """
+
+    records: dict[str, list[PlannedRecord]]
+    links: list[PlannedLink]
+    issues: list[RowIssue]
+    rows: dict[str, int]
+    duplicates: dict[str, int]
+    quality: dict[str, dict[str, Any]]
+    rejected: dict[str, int] = field(default_factory=_empty_counts)
+    files: dict[str, str] = field(default_factory=dict)
+
+    def from_file(self, object_type: str) -> int:
+        """Records of this type that came from its own file (not created from tickets)."""
+        return sum(1 for r in self.records.get(object_type, []) if r.origin == "file")
+
+    def from_tickets(self, object_type: str) -> int:
+        """Records of this type created from tickets' requester emails."""
+        return sum(1 for r in self.records.get(object_type, []) if r.origin == "ticket")
+
+    def summary(self) -> dict[str, Any]:
+        """Small counts for people and reports: records, duplicates, links, warnings."""
+        objects: dict[str, dict[str, int]] = {}
+        present = self.rows.keys() | self.records.keys()
+        for object_type in [t for t in OBJECT_TYPES if t in present]:
+            objects[object_type] = {
+                "rows": self.rows.get(object_type, 0),
+                "records": self.from_file(object_type),
+                "created_from_tickets": self.from_tickets(object_type),
+                "duplicates": self.duplicates.get(object_type, 0),
+                "rejected": self.rejected.get(object_type, 0),
+            }
+        links = Counter(link.kind for link in self.links)
+        reasons = Counter(f"{link.kind}:{link.reason}" for link in self.links)
+        warnings = Counter(i.category for i in self.issues if i.severity == "warning")
+        errors = Counter(i.category for i in self.issues if i.severity == "error")
+        return {
+            "objects": objects,
+            "links": dict(sorted(links.items())),
+            "links_by_reason": dict(sorted(reasons.items())),
+            "warnings": dict(sorted(warnings.items())),
+            "errors": dict(sorted(errors.items())),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": PLAN_VERSION,
+            "summary": self.summary(),
+            "rows": self.rows,
+            "rejected": self.rejected,
+            "duplicates": self.duplicates,
+            "quality": self.quality,
+            "files": self.files,
+            "records": {t: [r.to_dict() for r in recs] for t, recs in self.records.items()},
+            "links": [link.to_dict() for link in self.links],
+            "issues": [i.to_dict() for i in self.issues],
+        }
+
+    def to_json(self, *, indent: int | None = None) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    def save(self, path: str | Path) -> Path:
+        """Write ``plan.json`` (streamed, so a large plan needs no second copy as a string)."""
+        target = Path(path)
+        with target.open("w", encoding="utf-8") as handle:
+            json.dump(self.to_dict(), handle, ensure_ascii=False)
+        return target
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ImportPlan:
+        return cls(
+            records={
+                t: [PlannedRecord.from_dict(r) for r in recs]
+                for t, recs in data.get("records", {}).items()
+            },
+            links=[PlannedLink.from_dict(x) for x in data.get("links", [])],
+            issues=[RowIssue(**x) for x in data.get("issues", [])],
+            rows={k: int(v) for k, v in data.get("rows", {}).items()},
+            duplicates={k: int(v) for k, v in data.get("duplicates", {}).items()},
+            quality=dict(data.get("quality", {})),
+            rejected={k: int(v) for k, v in data.get("rejected", {}).items()},
+            files=dict(data.get("files", {})),
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> ImportPlan:
+        return cls.from_dict(json.loads(text))
+
+    @classmethod
+    def load(cls, path: str | Path) -> ImportPlan:
+        with Path(path).open(encoding="utf-8") as handle:
+            return cls.from_dict(json.load(handle))

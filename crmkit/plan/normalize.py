@@ -1,0 +1,113 @@
+"""Normal forms for matching: company names, web domains, email addresses.
+
+Exports from different systems spell the same company many ways ("ACME, Inc.", "Acme Inc",
+"The Acme Company"); matching compares normal forms, never raw text. Every function here is
+pure and cheap, and callers apply it once per distinct value.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Legal-form and filler words dropped from the end of a company name (after punctuation is
+# removed, so "S.A." is "sa" and "Co." is "co"). "the" is dropped from the start.
+LEGAL_SUFFIXES: frozenset[str] = frozenset(
+    {
+        "inc", "incorporated", "llc", "llp", "lp", "ltd", "limited", "gmbh", "mbh", "kg", "ag",
+        "sa", "sas", "sarl", "srl", "spa", "bv", "nv", "plc", "corp", "corporation", "co",
+        "company", "group", "holding", "holdings", "pty", "pte", "pvt", "oy", "ab", "kk",
+        "se", "sl", "as", "aps", "oyj", "cv",
+    }
+)  # fmt: skip
+
+# Consumer mailbox providers: an address there says nothing about the person's employer, so
+# its domain is never used to link a contact or a ticket to a company.
+FREE_MAIL_DOMAINS: frozenset[str] = frozenset(
+    {
+        "gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "yahoo.fr", "yahoo.de",
+        "yahoo.es", "yahoo.it", "yahoo.co.jp", "yahoo.com.br", "ymail.com", "rocketmail.com",
+        "outlook.com", "outlook.fr", "outlook.de", "hotmail.com", "hotmail.co.uk", "hotmail.fr",
+        "hotmail.de", "hotmail.it", "hotmail.es", "live.com", "live.fr", "live.co.uk",
+        "msn.com", "icloud.com", "me.com", "mac.com", "aol.com", "aim.com", "proton.me",
+        "protonmail.com", "protonmail.ch", "pm.me", "tutanota.com", "tuta.io", "gmx.com",
+        "gmx.de", "gmx.net", "gmx.fr", "web.de", "t-online.de", "mail.com", "email.com",
+        "yandex.com", "yandex.ru", "mail.ru", "inbox.ru", "list.ru", "bk.ru", "rambler.ru",
+        "zoho.com", "zohomail.com", "fastmail.com", "fastmail.fm", "hey.com", "orange.fr",
+        "wanadoo.fr", "free.fr", "sfr.fr", "laposte.net", "libero.it", "virgilio.it",
+        "qq.com", "163.com", "126.com", "sina.com", "naver.com", "daum.net", "hanmail.net",
+        "rediffmail.com", "comcast.net", "verizon.net", "att.net", "sbcglobal.net",
+        "btinternet.com", "sky.com", "bigpond.com", "shaw.ca", "rogers.com", "seznam.cz",
+        "wp.pl", "o2.pl", "interia.pl", "uol.com.br", "bol.com.br", "terra.com.br",
+    }
+)  # fmt: skip
+
+_DROP = re.compile(r"['’.`´]")  # joined: "S.A." -> "sa", "Macy's" -> "macys"
+_SPACE = re.compile(r"[\W_]+")  # any other punctuation separates words
+
+
+@lru_cache(maxsize=200_000)
+def normalize_company_name(name: str) -> str:
+    """Lower-case, accent-free, punctuation-free name without legal suffixes or a leading "the".
+
+    A name made only of such words ("The Company") keeps them, so it still has a normal form.
+    """
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = text.replace("&", " and ").replace("+", " and ")
+    text = _SPACE.sub(" ", _DROP.sub("", text))
+    words = text.split()
+    kept = list(words)
+    if len(kept) > 1 and kept[0] == "the":
+        kept = kept[1:]
+    while len(kept) > 1 and kept[-1] in LEGAL_SUFFIXES:
+        kept.pop()
+    if kept and kept[-1] == "and" and len(kept) > 1:  # "Smith & Co" -> "smith and" -> "smith"
+        kept.pop()
+    return " ".join(kept)
+
+
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
+
+
+def normalize_domain(value: str) -> str:
+    """The bare host of a domain or URL: no scheme, "www.", port, path, or trailing dot.
+
+    ``"https://www.Acme.com/about"`` and ``"acme.com."`` both give ``"acme.com"``; text without
+    a dot gives ``""`` (it is not a domain).
+    """
+    text = value.strip().lower()
+    if "@" in text and "://" not in text:
+        text = text.rsplit("@", 1)[1]
+    text = _SCHEME.sub("", text)
+    for sep in "/?#":
+        text = text.split(sep, 1)[0]
+    text = text.rsplit("@", 1)[-1].split(":", 1)[0].strip(". ")
+    if text.startswith("www."):
+        text = text[4:]
+    if "." not in text or " " in text:
+        return ""
+    return text
+
+
+def parent_domains(domain: str) -> list[str]:
+    """The domain and its parents down to two labels: mail.eu.acme.com -> [..., acme.com]."""
+    labels = domain.split(".")
+    return [".".join(labels[i:]) for i in range(0, max(1, len(labels) - 1))]
+
+
+def is_free_mail(domain: str) -> bool:
+    """True for consumer mailbox domains (gmail.com, yahoo.co.uk, ...)."""
+    return domain in FREE_MAIL_DOMAINS
+
+
+def normalize_email(value: str) -> str:
+    """The address compared case-insensitively: stripped, lower-cased, "" when not an address."""
+    text = value.strip().strip("<>").strip().lower()
+    if text.startswith("mailto:"):
+        text = text[7:]
+    local, sep, domain = text.rpartition("@")
+    if not sep or not local or "." not in domain or " " in text:
+        return ""
+    return text

@@ -1,0 +1,141 @@
+"""Tickets: default pipeline and stage, requester contacts, and company links.
+
+See :mod:`crmkit.plan.links` for the rules; this module applies them to a whole ticket file.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from crmkit.plan.companies import CompanyIndex
+from crmkit.plan.dedupe import is_empty
+from crmkit.plan.keys import column
+from crmkit.plan.links import (
+    CONTACT_NAME,
+    PHONES_IN_TEXT,
+    Linked,
+    _company_names,
+    _first,
+    _split_name,
+    _warning,
+    link_to_companies,
+    requesters,
+)
+from crmkit.plan.model import PlannedLink, PlannedRecord
+from crmkit.schema import DEFAULT_TICKET_PIPELINE, TICKET_PIPELINES
+
+
+def first_stage(pipeline: str) -> str:
+    """The first stage id of a known pipeline ("" for a pipeline crmkit does not know)."""
+    stages = TICKET_PIPELINES.get(pipeline, {}).get("stages", {})
+    return next(iter(stages), "")
+
+
+def with_default_pipeline(frame: pd.DataFrame) -> pd.DataFrame:
+    """Fill ``hs_pipeline`` with the default pipeline and an empty stage with its first stage."""
+    pipeline = column(frame, "hs_pipeline")
+    pipeline = pipeline.where(pipeline != "", DEFAULT_TICKET_PIPELINE)
+    stage = column(frame, "hs_pipeline_stage")
+    first = pipeline.map({p: first_stage(p) for p in pipeline.unique()}).fillna("")
+    out = frame.copy()
+    out["hs_pipeline"] = pipeline
+    out["hs_pipeline_stage"] = stage.where(stage != "", first)
+    return out
+
+
+def _requester_details(frame: pd.DataFrame, label: object) -> dict[str, str]:
+    """Name (and a phone found in the body) for a contact created from this ticket row."""
+    details: dict[str, str] = {}
+    for role, prop in (("_contact_firstname", "firstname"), ("_contact_lastname", "lastname")):
+        if role in frame.columns and not is_empty(frame.at[label, role]):
+            details[prop] = str(frame.at[label, role]).strip()
+    if CONTACT_NAME in frame.columns and not details:
+        first, last = _split_name(str(frame.at[label, CONTACT_NAME] or ""))
+        details.update({k: v for k, v in (("firstname", first), ("lastname", last)) if v})
+    for role in ("_contact_phone", PHONES_IN_TEXT):
+        if role in frame.columns and "phone" not in details:
+            phone = _first(frame.at[label, role]).strip()
+            if phone:
+                details["phone"] = phone
+    return details
+
+
+def link_tickets(
+    frame: pd.DataFrame,
+    keys: pd.Series,
+    *,
+    file: str,
+    contact_keys: set[str],
+    company_of: dict[str, str],
+    index: CompanyIndex,
+    create_contacts: bool,
+) -> Linked:
+    """Link tickets to their requester contact (creating it if allowed) and to a company."""
+    out = Linked()
+    email, reason = requesters(frame)
+    has = email != ""
+    known = email.isin(list(contact_keys)) if contact_keys else pd.Series(False, index=email.index)
+    missing = has & ~known
+    for row, key in keys[~has].items():
+        out.issues.append(
+            _warning(
+                file, row, "NO_REQUESTER",
+                "no requester email in the email column or the body; imported without a contact",
+                key=str(key),
+            )
+        )  # fmt: skip
+    linkable = has
+    if create_contacts and missing.any():
+        created = email[missing]
+        first_rows = created.drop_duplicates()
+        rows_of: dict[str, list[tuple[str, int]]] = {}
+        for row, address in zip(created.index.tolist(), created.tolist(), strict=True):
+            rows_of.setdefault(address, []).append((file, int(row)))
+        for label, address in first_rows.items():
+            rows = rows_of[address]
+            props = {"email": address, **_requester_details(frame, label)}
+            out.new_contacts.append(
+                PlannedRecord("contacts", address, "email", props, rows, origin="ticket")
+            )
+            out.issues.append(
+                _warning(
+                    file, label, "CONTACT_CREATED_FROM_TICKET",
+                    f"requester {address} is not in the contacts; a contact will be created "
+                    f"({len(rows)} ticket(s))",
+                    key=address, value=address,
+                )
+            )  # fmt: skip
+        new = pd.Series(first_rows.tolist(), index=first_rows.index, dtype=object)
+        found = link_to_companies(index, "contacts", new, new, None, file=file)
+        out.links.extend(found.links)
+        out.issues.extend(found.issues)
+        company_of = {**company_of, **found.company_of}
+    elif missing.any():
+        linkable = has & known
+        for row, address in email[missing].items():
+            out.issues.append(
+                _warning(
+                    file, row, "UNRESOLVED_CONTACT",
+                    f"requester {address} is not in the contacts and creating contacts from "
+                    "tickets is off; the ticket is imported without a contact",
+                    key=str(keys.get(row)), value=address,
+                )
+            )  # fmt: skip
+    for key, address, why in zip(
+        keys[linkable].tolist(), email[linkable].tolist(), reason[linkable].tolist(), strict=True
+    ):
+        out.links.append(PlannedLink("tickets", key, "contacts", address, why))
+    via = email[linkable].map(company_of)
+    via = via[via.notna()]
+    for key, company in zip(keys[via.index].tolist(), via.tolist(), strict=True):
+        out.links.append(PlannedLink("tickets", key, "companies", company, "via_contact"))
+    rest = ~linkable
+    if rest.any():
+        names = _company_names(frame)
+        found = link_to_companies(
+            index, "tickets", keys[rest], email[rest], None if names is None else names[rest],
+            file=file,
+        )  # fmt: skip
+        out.links.extend(found.links)
+        out.issues.extend(found.issues)
+    return out
