@@ -1,0 +1,245 @@
+"""The person-editable mapping file: fix the automatic choice column by column, value by value.
+
+```json
+{"version": 1,
+ "contacts": {"columns": {"E-mail Address": "email", "Row ID": null},
+              "values": {"Lead Status": {"Hot": "IN_PROGRESS"}},
+              "roles": {"Account": "company_name"}}}
+```
+``null`` means "do not import this column". Names are checked against the schema when the file
+is loaded, so a typo is a clear :class:`MappingError` naming the column and close names, never a
+400 from HubSpot halfway through an import.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from crmkit import OBJECT_TYPES
+from crmkit.errors import MappingError
+from crmkit.mapping.model import ROLES, ColumnMatch, Mapping
+from crmkit.schema import IMPORT_KEY_PROPERTY, Schema
+
+VERSION = 1
+_SECTION_KEYS = {"columns", "values", "roles"}
+
+
+@dataclass
+class MappingSection:
+    """The overrides of one object type, as read from a mapping file."""
+
+    object_type: str
+    columns: dict[str, str | None] = field(default_factory=dict)
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+    roles: dict[str, str | None] = field(default_factory=dict)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"columns": self.columns}
+        if self.values:
+            out["values"] = self.values
+        if self.roles:
+            out["roles"] = self.roles
+        return out
+
+
+def _suggest(name: str, schema: Schema) -> str:
+    """ ", did you mean 'x' or 'y'?" from property names and labels close to ``name``."""
+    choices = {p.name: p.name for p in schema.writable()}
+    choices.update({p.label: p.name for p in schema.writable()})
+    hits = process.extract(name, list(choices), scorer=fuzz.WRatio, limit=3, score_cutoff=60)
+    names = list(dict.fromkeys(choices[h[0]] for h in hits))
+    return f"; did you mean {' or '.join(repr(n) for n in names)}?" if names else ""
+
+
+def _check_property(where: str, column: str, prop: Any, schema: Schema) -> str | None:
+    if prop is None:
+        return None
+    if not isinstance(prop, str) or not prop:
+        raise MappingError(f"{where}: column {column!r} must map to a property name or null")
+    definition = schema.get(prop)
+    if definition is None and prop == IMPORT_KEY_PROPERTY:
+        return prop
+    if definition is None:
+        raise MappingError(
+            f"{where}: column {column!r} maps to unknown property {prop!r}{_suggest(prop, schema)}"
+        )
+    if not definition.writable:
+        raise MappingError(
+            f"{where}: column {column!r} maps to {prop!r}, which HubSpot sets itself (read-only)"
+        )
+    return prop
+
+
+def _check_value(
+    where: str, column: str, prop_name: str, raw: str, value: Any, schema: Schema
+) -> str:
+    if not isinstance(value, str):
+        raise MappingError(f"{where}: value {raw!r} of column {column!r} must map to a string")
+    prop = schema.get(prop_name)
+    if prop is None or prop.type != "enumeration" or not prop.options:
+        return value
+    allowed = prop.option_values()
+    parts = value.split(";") if prop.multi else [value]
+    for part in parts:
+        if part not in allowed:
+            labels = {o.label: o.value for o in prop.options}
+            hits = process.extract(part, list(labels) + allowed, scorer=fuzz.WRatio, limit=2)
+            close = list(dict.fromkeys(labels.get(h[0], h[0]) for h in hits if h[1] >= 60))
+            hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+            raise MappingError(
+                f"{where}: value {raw!r} of column {column!r} maps to {part!r}, not an option "
+                f"of {prop_name!r}{hint}"
+            )
+    return value
+
+
+def parse_section(
+    object_type: str, data: Any, schema: Schema | None = None, *, where: str = "mapping"
+) -> MappingSection:
+    """Validate one object type's section of a mapping file."""
+    schema = schema or Schema.bundled(object_type)
+    where = f"{where}, {object_type}"
+    if not isinstance(data, dict):
+        raise MappingError(f"{where}: expected an object with 'columns' and 'values'")
+    unknown = set(data) - _SECTION_KEYS
+    if unknown:
+        raise MappingError(
+            f"{where}: unknown key(s) {sorted(unknown)}; allowed: columns, values, roles"
+        )
+    columns_in = data.get("columns", {})
+    values_in = data.get("values", {})
+    roles_in = data.get("roles", {})
+    for key, part in (("columns", columns_in), ("values", values_in), ("roles", roles_in)):
+        if not isinstance(part, dict):
+            raise MappingError(f"{where}: {key!r} must be an object")
+    columns = {c: _check_property(where, c, p, schema) for c, p in columns_in.items()}
+    values: dict[str, dict[str, str]] = {}
+    for col, table in values_in.items():
+        if not isinstance(table, dict):
+            raise MappingError(f"{where}: values of column {col!r} must be an object")
+        prop = columns.get(col)
+        values[col] = {
+            str(raw): (_check_value(where, col, prop, str(raw), v, schema) if prop else v)
+            for raw, v in table.items()
+        }
+    roles: dict[str, str | None] = {}
+    for col, role in roles_in.items():
+        if role is not None and role not in ROLES:
+            raise MappingError(
+                f"{where}: column {col!r} has unknown role {role!r}; roles: {', '.join(ROLES)}"
+            )
+        roles[col] = role
+    return MappingSection(object_type, columns, values, roles)
+
+
+def load_mapping_file(
+    path: str | Path, schemas: dict[str, Schema] | None = None
+) -> dict[str, MappingSection]:
+    """Read and validate a mapping file: ``{object_type: MappingSection}``."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as exc:
+        raise MappingError(f"{p}: mapping file not found") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MappingError(f"{p}: cannot read the mapping file ({exc})") from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise MappingError(
+            f"{p}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from exc
+    if not isinstance(data, dict):
+        raise MappingError(f"{p}: expected a JSON object with one section per object type")
+    version = data.get("version", VERSION)
+    if version != VERSION:
+        raise MappingError(
+            f"{p}: unsupported mapping file version {version!r} (expected {VERSION})"
+        )
+    unknown = set(data) - set(OBJECT_TYPES) - {"version"}
+    if unknown:
+        raise MappingError(
+            f"{p}: unknown section(s) {sorted(unknown)}; expected {', '.join(OBJECT_TYPES)}"
+        )
+    schemas = schemas or {}
+    return {
+        t: parse_section(t, data[t], schemas.get(t), where=str(p))
+        for t in OBJECT_TYPES
+        if t in data
+    }
+
+
+def save_mapping_file(path: str | Path, mappings: dict[str, Mapping]) -> Path:
+    """Write mappings as an editable mapping file, the shape :func:`load_mapping_file` reads."""
+    out: dict[str, Any] = {"version": VERSION}
+    for object_type in OBJECT_TYPES:
+        m = mappings.get(object_type)
+        if m is None:
+            continue
+        section = MappingSection(
+            object_type,
+            columns=m.to_dict(),
+            values={c: dict(v) for c, v in m.values.items() if v},
+            roles={c: cm.role for c, cm in m.columns.items() if cm.role},
+        )
+        out[object_type] = section.to_json_dict()
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return p
+
+
+def apply_overrides(
+    mapping: Mapping, section: MappingSection | None, schema: Schema | None = None
+) -> Mapping:
+    """A copy of ``mapping`` with a mapping file's choices applied (confidence 1.0, "override").
+
+    A column given a property takes it from any other column that had it; a column given
+    ``null`` is not imported. Columns the file names but the data lacks are ignored, so one file
+    serves several exports.
+    """
+    if section is None:
+        return mapping
+    schema = schema or Schema.bundled(mapping.object_type)
+    columns = dict(mapping.columns)
+    values = {c: dict(v) for c, v in mapping.values.items()}
+    unmatched = {c: list(v) for c, v in mapping.unmatched_values.items()}
+    for col, prop in section.columns.items():
+        if col not in columns:
+            continue
+        if prop is not None:
+            for other, m in columns.items():
+                if other != col and m.property == prop:
+                    columns[other] = ColumnMatch(
+                        other, None, 1.0, f"{prop!r} given to column {col!r} by override", m.role
+                    )
+        old = columns[col]
+        if old.property != prop:  # value translations made for the old property no longer hold
+            values.pop(col, None)
+            unmatched.pop(col, None)
+        reason = "override" if prop else "override: not imported"
+        columns[col] = ColumnMatch(col, prop, 1.0, reason, old.role)
+    for col, role in section.roles.items():
+        if col in columns:
+            if role is not None:
+                for other, m in columns.items():
+                    if m.role == role and other != col:
+                        columns[other] = ColumnMatch(other, m.property, m.confidence, m.reason)
+            m = columns[col]
+            columns[col] = ColumnMatch(col, m.property, m.confidence, m.reason, role)
+    for col, table in section.values.items():
+        target = columns[col].property if col in columns else None
+        if target:
+            for raw, v in table.items():
+                _check_value("mapping file", col, target, raw, v, schema)
+        values.setdefault(col, {}).update(table)
+        if col in unmatched:
+            unmatched[col] = [v for v in unmatched[col] if v not in table]
+            if not unmatched[col]:
+                del unmatched[col]
+    return Mapping(mapping.object_type, columns, values, unmatched, dict(mapping.samples))

@@ -1,0 +1,45 @@
+"""One normal form for headers, labels and values, so "E-mail Address", "emailAddress" and
+"EMAIL_ADDRESS" compare equal."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_CAMEL_1 = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_CAMEL_2 = re.compile(r"(?<=[A-Z])(?=[A-Z][a-z])")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# Whole-token rewrites applied after splitting: spelling variants that mean the same word.
+_TOKENS = {"e mail": "email", "eml": "email", "no": "number", "nr": "number", "num": "number"}
+_TOKEN_RE = re.compile(r"\b(" + "|".join(re.escape(k) for k in _TOKENS) + r")\b")
+
+
+@lru_cache(maxsize=65536)
+def normalize(text: str) -> str:
+    """Lower-case words separated by one space: accents, punctuation and camelCase removed.
+
+    ``&`` becomes the word ``and`` ("Food & Beverages" = "Food and Beverages").
+    """
+    s = unicodedata.normalize("NFKD", text)
+    s = "".join(c for c in s if not unicodedata.combining(c))
+    s = _CAMEL_1.sub(" ", s)
+    s = _CAMEL_2.sub(" ", s)
+    s = s.replace("&", " and ").replace("'", "")
+    return _NON_ALNUM.sub(" ", s.lower()).strip()
+
+
+@lru_cache(maxsize=65536)
+def normalize_header(text: str) -> str:
+    """:func:`normalize` for column headers and labels, plus word variants ("e-mail", "no.").
+
+    ``#`` becomes the word ``number`` because headers such as "# Employees" or "Ticket #" carry
+    meaning in it.
+    """
+    s = normalize(text.replace("#", " number "))
+    return _TOKEN_RE.sub(lambda m: _TOKENS[m.group(1)], s)
+
+
+def compact(text: str) -> str:
+    """The header form without spaces: "First Name" and "firstname" become equal."""
+    return normalize_header(text).replace(" ", "")
