@@ -1,0 +1,175 @@
+"""Run the four notebooks headless with papermill, then export the run's ``report.html``.
+
+The executed notebooks land in ``output/runs/<run_id>/notebooks/`` next to the pipeline's
+files, so the run folder holds everything about one run. The kernel gets
+``CRMKIT_REPORT_HTML=1`` (figures carry offline HTML for the export) and inherits this
+process's ``HUBSPOT_ACCESS_TOKEN``; the token is never a papermill parameter, because
+parameters are written into the executed notebooks.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import papermill
+from papermill.exceptions import PapermillExecutionError
+
+from crmkit.errors import ConfigError, NotebookError
+from crmkit.notebooks.params import notebook_parameters, parameters_for, resolve_parameters
+from crmkit.report.html import export_report
+from crmkit.report.renderer import ENV_FLAG
+
+NOTEBOOK_NAMES: tuple[str, ...] = (
+    "01_validate.ipynb",
+    "02_map.ipynb",
+    "03_import.ipynb",
+    "04_report.ipynb",
+)
+NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+FIXED_PARAMETERS = frozenset({"data_dir", "run_id", "output_dir", "target"})
+"""Set from ``run_notebooks``'s own arguments (``--data``, ``--run-id`` …), not from ``-p``."""
+BATCH_DEFAULTS: Mapping[str, Any] = {"progress": False}
+"""A frozen "0 %" bar in a static page misleads, so batch runs turn progress bars off."""
+KERNEL_ENV: Mapping[str, str] = {ENV_FLAG: "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+_RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+
+
+def new_run_id(now: datetime | None = None) -> str:
+    """A sortable, unique-enough id: UTC time plus four random hex digits."""
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    return f"{moment:%Y%m%dT%H%M%SZ}-{secrets.token_hex(2)}"
+
+
+def default_notebooks(directory: Path = NOTEBOOKS_DIR) -> list[Path]:
+    """The four notebooks in run order; a missing one is a broken checkout, said plainly."""
+    paths = [directory / name for name in NOTEBOOK_NAMES]
+    missing = [p.name for p in paths if not p.is_file()]
+    if missing:
+        raise ConfigError(f"notebooks missing in {directory}: {', '.join(missing)}")
+    return paths
+
+
+@contextmanager
+def kernel_environment(extra: Mapping[str, str]) -> Iterator[None]:
+    """Set variables for kernels started inside the block (they inherit os.environ)."""
+    saved = {name: os.environ.get(name) for name in extra}
+    os.environ.update(extra)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _record_report_path(run_dir: Path, report_html: Path) -> None:
+    """Add ``files.report_html`` to the run's report.json (written before the page existed)."""
+    path = run_dir / "report.json"
+    try:
+        report = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if not isinstance(report, dict):
+        return
+    files = report.setdefault("files", {})
+    relative = not any("/" in str(v) or "\\" in str(v) for v in files.values())
+    files["report_html"] = report_html.name if relative else str(report_html)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    partial.replace(path)
+
+
+def _footer(run_id: str, target: str | None, dry_run: Any) -> str:
+    where = "dry run (nothing written)" if dry_run or not target else f"target {target}"
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"crmkit run {run_id} · {where} · exported {stamp}"
+
+
+def run_notebooks(
+    data_dir: Path | str,
+    target: str | None = None,
+    run_id: str | None = None,
+    params: Mapping[str, Any] | None = None,
+    output_dir: Path | str = "output",
+    *,
+    notebooks: Sequence[Path] | None = None,
+    kernel_name: str = "python3",
+    timeout_s: float | None = None,
+) -> Path:
+    """Execute the notebooks in order into the run folder and return the report.html path.
+
+    ``params`` are ``-p name=value`` pairs (strings are typed after each notebook's defaults)
+    or already-typed values. A notebook that stops raises ``NotebookError`` after the report
+    of what ran is exported, so the page shows the failing cell's error too.
+    """
+    data = Path(data_dir).resolve()
+    if not data.is_dir():
+        raise ConfigError(f"data folder {data_dir} does not exist")
+    run_id = run_id or new_run_id()
+    if not _RUN_ID.match(run_id):
+        raise ConfigError(f"run id {run_id!r}: use letters, digits, '.', '_' or '-'")
+    sources = list(notebooks) if notebooks is not None else default_notebooks()
+    declared = {p.name: notebook_parameters(p) for p in sources}
+    user = dict(params or {})
+    fixed = sorted(FIXED_PARAMETERS & user.keys())
+    if fixed:
+        raise ConfigError(
+            f"set {', '.join(fixed)} with --data, --target, --run-id and --output, not -p"
+        )
+    out = Path(output_dir).resolve()
+    values: dict[str, Any] = dict(BATCH_DEFAULTS)
+    values |= resolve_parameters(user, declared)
+    values |= {"data_dir": str(data), "run_id": run_id, "output_dir": str(out), "target": target}
+
+    run_dir = out / "runs" / run_id
+    executed_dir = run_dir / "notebooks"
+    executed_dir.mkdir(parents=True, exist_ok=True)
+    executed: list[Path] = []
+    failure: tuple[Path, PapermillExecutionError] | None = None
+    with kernel_environment(KERNEL_ENV):
+        for source in sources:
+            destination = executed_dir / source.name
+            executed.append(destination)
+            try:
+                papermill.execute_notebook(
+                    str(source),
+                    str(destination),
+                    parameters=parameters_for(declared[source.name], values),
+                    kernel_name=kernel_name,
+                    progress_bar=False,
+                    cwd=str(source.parent),
+                    execution_timeout=timeout_s,
+                )
+            except PapermillExecutionError as exc:
+                failure = (destination, exc)
+                break
+
+    report = export_report(
+        executed,
+        run_dir / "report.html",
+        title=f"crmkit report · {run_id}",
+        footer=_footer(run_id, target, values.get("dry_run")),
+    )
+    _record_report_path(run_dir, report)
+    if failure is not None:
+        destination, error = failure
+        raise NotebookError(
+            f"{destination.name} stopped at cell {error.exec_count}: {error.ename}: "
+            f"{error.evalue} (executed notebook: {destination}; partial report: {report})",
+            notebook=destination.name,
+            ename=str(error.ename),
+            evalue=str(error.evalue),
+            executed_path=str(destination),
+            report_path=str(report),
+        )
+    return report

@@ -1,0 +1,162 @@
+"""Figures computed from scenario reports: the numbers drawn follow from the scenario."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import plotly.graph_objects as go
+import pytest
+from report_scenarios import batch, make_report
+
+from crmkit.report import figures
+
+Builder = Callable[[dict[str, Any]], go.Figure]
+BUILDERS: list[Builder] = [
+    figures.success_by_object,
+    figures.throughput,
+    figures.requests_timeline,
+    figures.error_categories,
+    figures.data_quality,
+    figures.associations,
+]
+
+
+def traces(fig: go.Figure) -> dict[str, Any]:
+    return {trace.name: trace for trace in fig.data}
+
+
+@pytest.mark.parametrize("build", BUILDERS, ids=lambda b: b.__name__)
+def test_every_figure_is_titled_and_labelled(build: Builder, faulty_run: dict[str, Any]) -> None:
+    """A chart a manager reads names itself and its axes."""
+    fig = build(faulty_run)
+    assert fig.layout.title.text
+    assert fig.layout.xaxis.title.text or build is figures.associations
+    assert fig.layout.yaxis.title.text
+    assert len(fig.data) > 0
+
+
+@pytest.mark.parametrize("build", BUILDERS, ids=lambda b: b.__name__)
+def test_empty_report_draws_a_note_not_blank_axes(build: Builder) -> None:
+    """A dry run has no batches or requests: each chart says so instead of failing."""
+    fig = build(make_report(dry_run=True))
+    assert len(fig.data) == 0
+    assert fig.layout.annotations and fig.layout.annotations[0].text
+
+
+def test_success_by_object_stacks_percentages_of_each_type(faulty_run: dict[str, Any]) -> None:
+    """Each type's bars are its outcome counts as a share of its records; empty types vanish."""
+    fig = figures.success_by_object(faulty_run)
+    bars = traces(fig)
+    assert list(bars) == ["created", "updated", "failed", "rejected"]
+    assert list(bars["created"].x) == ["companies", "contacts"]
+    assert list(bars["created"].y) == pytest.approx([75.0, 60.0])
+    assert list(bars["updated"].y) == pytest.approx([25.0, 20.0])
+    assert list(bars["failed"].y) == pytest.approx([0.0, 10.0])
+    assert list(bars["rejected"].customdata) == [0, 1]
+    assert fig.layout.barmode == "stack"
+
+
+@pytest.mark.parametrize(
+    ("objects", "expected"),
+    [
+        ({"contacts": {"created": 3, "updated": 1}}, 1.0),
+        ({"contacts": {"created": 1, "failed": 1}, "tickets": {"rejected": 2}}, 0.25),
+        ({"contacts": {"created": 0, "duplicates": 5}}, None),
+        ({}, None),
+    ],
+)
+def test_success_rate(objects: dict[str, dict[str, int]], expected: float | None) -> None:
+    """Landed / (landed + failed + rejected); duplicates count for neither side."""
+    assert figures.success_rate(make_report(objects=objects)) == expected
+
+
+def test_throughput_bins_succeeded_records_by_batch_end(faulty_run: dict[str, Any]) -> None:
+    """Batches ending in the first second add up there; the ceiling is a flat line."""
+    fig = figures.throughput(faulty_run)
+    lines = list(fig.data)
+    assert list(lines[0].x) == [0.0, 1.0, 2.0]
+    assert list(lines[0].y) == [12.0, 0.0, 0.0]
+    ceiling = next(t for t in lines if t.name.startswith("tier ceiling"))
+    assert set(ceiling.y) == {1000.0}
+    assert ceiling.line.dash == "dash"
+
+
+def test_throughput_widens_bins_for_long_runs_and_skips_association_batches() -> None:
+    """300 s at 60 points gives 5 s bins; association batches are not records."""
+    report = make_report(
+        batches=[
+            batch(0.0, 50),
+            batch(299.0, 100, duration_s=1.0),
+            batch(1.0, 999, action="associate"),
+        ]
+    )
+    times, rates = figures.throughput_series(report, max_points=60)
+    assert times[1] - times[0] == 5.0
+    assert rates[0] == 10.0 and rates[-1] == 20.0
+    assert sum(rates) * 5 == 150
+
+
+def test_no_ceiling_line_when_the_report_has_none() -> None:
+    fig = figures.throughput(make_report(batches=[batch(0.0, 10)]))
+    assert [t.name for t in fig.data] == ["records written/s"]
+
+
+def test_timeline_fills_missing_seconds_and_sums_in_legend(faulty_run: dict[str, Any]) -> None:
+    """Seconds with no request show 0 so the lines drop; the legend states each total."""
+    fig = figures.requests_timeline(faulty_run)
+    by_prefix = {t.name.split(" (")[0]: t for t in fig.data}
+    assert list(by_prefix["requests"].x) == [0, 1, 2]
+    assert list(by_prefix["requests"].y) == [3, 0, 5]
+    assert list(by_prefix["429 rate limited"].y) == [0, 0, 1]
+    assert by_prefix["retries"].name == "retries (2)"
+    assert by_prefix["server errors"].name == "server errors (5xx) (1)"
+
+
+def test_error_categories_sorted_with_largest_on_top() -> None:
+    report = make_report(errors={"INVALID_EMAIL": 7, "CONFLICT": 2, "MISSING_REQUIRED": 11, "X": 0})
+    bar = figures.error_categories(report).data[0]
+    assert list(bar.y) == ["CONFLICT", "INVALID_EMAIL", "MISSING_REQUIRED"]
+    assert list(bar.x) == [2, 7, 11]
+
+
+def test_quality_groups_columns_by_object_with_overall_score(faulty_run: dict[str, Any]) -> None:
+    fig = figures.data_quality(faulty_run)
+    bars = {t.name: t for t in fig.data}
+    assert list(bars) == ["companies (overall 100.0 %)", "contacts (overall 90.0 %)"]
+    contacts = bars["contacts (overall 90.0 %)"]
+    assert list(contacts.y) == ["contacts · email", "contacts · phone"]
+    assert list(contacts.x) == pytest.approx([80.0, 100.0])
+
+
+@pytest.mark.parametrize(
+    ("section", "dry_run", "expected"),
+    [
+        (
+            {"planned": 10, "created": 7, "failed": 1},
+            False,
+            {"planned": 10, "created": 7, "failed": 1, "not attempted": 2},
+        ),
+        (
+            {"planned": 5, "created": 5, "failed": 0},
+            False,
+            {"planned": 5, "created": 5, "failed": 0},
+        ),
+        (
+            {"planned": 4, "created": 0, "failed": 0},
+            True,
+            {"planned": 4, "created": 0, "failed": 0},
+        ),
+    ],
+)
+def test_associations_bars(
+    section: dict[str, int], dry_run: bool, expected: dict[str, int]
+) -> None:
+    """Planned links never tried show as their own bar, except in a dry run (none are tried)."""
+    bar = figures.associations(make_report(associations=section, dry_run=dry_run)).data[0]
+    assert dict(zip(bar.x, bar.y, strict=True)) == expected
+
+
+def test_report_figures_in_reading_order(faulty_run: dict[str, Any]) -> None:
+    titles = [f.layout.title.text for f in figures.report_figures(faulty_run)]
+    assert titles == [build(faulty_run).layout.title.text for build in BUILDERS]
