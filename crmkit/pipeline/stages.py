@@ -153,14 +153,17 @@ def _hubspot_writer(run: Run) -> Writer:
     return connect(run.target or DEFAULT_TARGET, run.options, run_started=run.started_at)
 
 
-def plan_run(run: Run) -> ImportPlan:
-    """Prepare the data folder and plan the writes; on resume, reload the saved plan."""
+def plan_run(run: Run, plan: ImportPlan | None = None) -> ImportPlan:
+    """Prepare the data folder and plan the writes; on resume, reload the saved plan.
+
+    A notebook that built (and perhaps inspected) the plan itself passes it as ``plan``.
+    """
     plan_path = run.run_dir / PLAN_FILE
     with StageBar("plan", 1, enabled=run.options.progress, unit="step") as bar:
         if run.resumed:
             plan = ImportPlan.load(plan_path)
         else:
-            plan = _make_plan(run)
+            plan = plan if plan is not None else _make_plan(run)
             plan.save(plan_path)
         bar.update()
     _check_keys(plan)
@@ -436,12 +439,18 @@ def abandon_run(run: Run, status: str) -> None:
 
 
 def run_import(
-    options: ImportOptions, *, writer_factory: WriterFactory | None = None
+    options: ImportOptions,
+    *,
+    writer_factory: WriterFactory | None = None,
+    plan: ImportPlan | None = None,
 ) -> ImportResult:
-    """Every stage in order; a daily-limit stop ends cleanly with status stopped_daily_limit."""
+    """Every stage in order; a daily-limit stop ends cleanly with status stopped_daily_limit.
+
+    ``plan`` skips preparing the data folder (a notebook or benchmark that made it already).
+    """
     run = start_run(options, writer_factory=writer_factory)
     try:
-        plan = plan_run(run)
+        plan = plan_run(run, plan)
         if not run.options.dry_run:
             try:
                 for object_type in OBJECT_TYPES:
