@@ -1,0 +1,272 @@
+"""Read → map → coerce → extract → validate, for one folder of CRM exports.
+
+The planner gets, per object type, a frame of the rows that survived (columns = HubSpot
+property names plus ``_``-prefixed linking columns, index = spreadsheet row number) and every
+issue found on the way. Nothing is dropped silently: ``rows`` counts every source row read and
+``rows == len(frame) + rejected`` always holds.
+
+Linking columns kept beside the properties:
+
+- ``_<role>`` for each role the mapping gives a column (``_contact_email``, ``_company_name``,
+  ``_source_id``, ``_contact_name``, …), holding the column's raw (stripped) text;
+- for tickets, ``_emails_in_text`` / ``_phones_in_text``: lists of the emails and E.164 phones
+  found in the subject and description, so a requester named only in the body can be linked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from crmkit import OBJECT_TYPES
+from crmkit.errors import ConfigError
+from crmkit.rowissues import RowIssue
+
+if TYPE_CHECKING:
+    from crmkit.io import SourceTable
+    from crmkit.mapping.files import MappingSection
+    from crmkit.mapping.model import Mapping
+    from crmkit.schema import Schema
+    from crmkit.validate import ValidationReport
+
+SchemaFor = Callable[[str], "Schema"]
+"""Gives the schema to map and validate against (a live portal's, or the bundled defaults)."""
+
+EMAILS_IN_TEXT = "_emails_in_text"
+PHONES_IN_TEXT = "_phones_in_text"
+TEXT_PROPERTIES = {"tickets": ("subject", "content")}
+"""Free-text properties searched for a requester's email or phone, per object type."""
+
+
+@dataclass
+class PreparedObject:
+    """One object type's file after preparation; ``frame`` holds only rows without errors."""
+
+    object_type: str
+    file: str
+    rows: int
+    frame: pd.DataFrame
+    mapping: Mapping
+    issues: list[RowIssue] = field(default_factory=list)
+    quality: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+    validation: ValidationReport | None = None
+
+    @property
+    def rejected_rows(self) -> set[int]:
+        """Spreadsheet rows with at least one error-severity issue."""
+        return {issue.row for issue in self.issues if issue.severity == "error"}
+
+    @property
+    def rejected(self) -> int:
+        return len(self.rejected_rows)
+
+
+@dataclass
+class Prepared:
+    """Every object type found in a data folder, in write order."""
+
+    data_dir: Path
+    objects: dict[str, PreparedObject] = field(default_factory=dict)
+
+    @property
+    def issues(self) -> list[RowIssue]:
+        return [issue for obj in self.objects.values() for issue in obj.issues]
+
+    @property
+    def mappings(self) -> dict[str, Mapping]:
+        return {t: obj.mapping for t, obj in self.objects.items()}
+
+
+def prepare_folder(
+    data_dir: str | Path,
+    *,
+    mapping_file: str | Path | None = None,
+    schema_for: SchemaFor | None = None,
+    region: str = "US",
+    chunk_rows: int | None = None,
+) -> Prepared:
+    """Prepare each of ``companies.csv``, ``contacts.csv``, ``tickets.csv`` in ``data_dir``."""
+    folder = Path(data_dir)
+    if not folder.is_dir():
+        raise ConfigError(f"data folder {folder} does not exist")
+    found = [t for t in OBJECT_TYPES if (folder / f"{t}.csv").is_file()]
+    if not found:
+        names = ", ".join(f"{t}.csv" for t in OBJECT_TYPES)
+        raise ConfigError(f"{folder} holds none of {names}")
+    schemas = {t: _schema(t, schema_for) for t in found}
+    sections = _sections(mapping_file, schemas)
+    prepared = Prepared(folder)
+    for object_type in found:
+        prepared.objects[object_type] = prepare_object(
+            folder / f"{object_type}.csv",
+            object_type,
+            section=sections.get(object_type),
+            schema=schemas[object_type],
+            region=region,
+            chunk_rows=chunk_rows,
+        )
+    return prepared
+
+
+def prepare_object(
+    path: str | Path,
+    object_type: str,
+    *,
+    section: MappingSection | None = None,
+    schema: Schema | None = None,
+    region: str = "US",
+    chunk_rows: int | None = None,
+) -> PreparedObject:
+    """Prepare one file; with ``chunk_rows`` it is read in chunks (flat memory for huge files).
+
+    The mapping is decided on the first chunk (enumeration values of later chunks are added as
+    they appear); uniqueness warnings then hold within a chunk, and the planner dedupes anyway.
+    """
+    from crmkit.io import iter_csv, read_csv
+
+    source = Path(path)
+    schema = schema if schema is not None else _schema(object_type, None)
+    tables: Iterable[SourceTable] = (
+        iter_csv(source, chunk_rows=chunk_rows) if chunk_rows else [read_csv(source)]
+    )
+    parts = _prepare_chunks(tables, object_type, section, schema, region)
+    first = next(parts)
+    frames, issues, rows, reports = [first.frame], list(first.issues), first.rows, [first.report]
+    mapping = first.mapping
+    for part in parts:
+        frames.append(part.frame)
+        issues.extend(part.issues)
+        rows += part.rows
+        reports.append(part.report)
+        mapping = part.mapping
+    frame = pd.concat(frames) if len(frames) > 1 else frames[0]
+    return PreparedObject(
+        object_type=object_type,
+        file=first.name,
+        rows=rows,
+        frame=frame,
+        mapping=mapping,
+        issues=issues,
+        quality=_quality(rows, issues, list(frame.columns), mapping),
+        path=source,
+        validation=reports[0] if len(reports) == 1 else None,
+    )
+
+
+@dataclass
+class _Part:
+    name: str
+    rows: int
+    frame: pd.DataFrame
+    mapping: Mapping
+    issues: list[RowIssue]
+    report: ValidationReport
+
+
+def _prepare_chunks(
+    tables: Iterable[SourceTable],
+    object_type: str,
+    section: MappingSection | None,
+    schema: Schema,
+    region: str,
+) -> Iterator[_Part]:
+    from crmkit.coerce import coerce_frame
+    from crmkit.mapping import apply_overrides, auto_map
+    from crmkit.mapping.columns import fill_values
+    from crmkit.validate import validate_frame
+
+    mapping: Mapping | None = None
+    for table in tables:
+        raw = table.frame
+        distinct = {str(c): [str(v) for v in raw[c].unique()] for c in raw.columns}
+        if mapping is None:
+            mapping = apply_overrides(
+                auto_map(list(raw.columns), object_type, schema, distinct), section
+            )
+        else:
+            mapping = fill_values(mapping, schema, distinct)
+        coerced = coerce_frame(raw, mapping, schema, file=table.name, region=region)
+        props = coerced.frame
+        report = validate_frame(props, object_type, file=table.name, schema=schema)
+        full = _with_links(props, raw, mapping, object_type, region)
+        issues = _merge_issues(mapping, [*table.rejected, *coerced.issues, *report.issues])
+        bad = {issue.row for issue in issues if issue.severity == "error"}
+        kept = full[~full.index.isin(list(bad))] if bad else full
+        yield _Part(table.name, table.rows, kept, mapping, issues, report)
+
+
+def _with_links(
+    props: pd.DataFrame, raw: pd.DataFrame, mapping: Mapping, object_type: str, region: str
+) -> pd.DataFrame:
+    """The property frame plus the ``_`` linking columns the planner reads."""
+    extra: dict[str, pd.Series] = {}
+    for role, column in mapping.roles().items():
+        extra[f"_{role}"] = raw[column].astype("str").str.strip()
+    text_props = [p for p in TEXT_PROPERTIES.get(object_type, ()) if p in props.columns]
+    if text_props:
+        from crmkit.extract import emails_in, phones_in
+
+        text = props[text_props[0]].astype("str")
+        for prop in text_props[1:]:
+            text = text + "\n" + props[prop].astype("str")
+        extra[EMAILS_IN_TEXT] = emails_in(text)
+        extra[PHONES_IN_TEXT] = phones_in(text, region)
+    if not extra:
+        return props
+    return pd.concat([props, pd.DataFrame(extra, index=props.index)], axis=1)
+
+
+def _merge_issues(mapping: Mapping, issues: list[RowIssue]) -> list[RowIssue]:
+    """One issue per (row, property, category): coercion and validation may see the same cell."""
+    prop_of = {c: m.property for c, m in mapping.columns.items() if m.property}
+    seen: set[tuple[int, str, str]] = set()
+    out: list[RowIssue] = []
+    for issue in issues:
+        column = issue.column or ""
+        key = (issue.row, prop_of.get(column, column), issue.category)
+        if key not in seen:
+            seen.add(key)
+            out.append(issue)
+    out.sort(key=lambda i: (i.row, i.stage, i.column or "", i.category))
+    return out
+
+
+def _quality(
+    rows: int, issues: list[RowIssue], columns: list[str], mapping: Mapping
+) -> dict[str, Any]:
+    """``{"score", "columns"}``: rows without errors; per property, rows without any issue."""
+    if rows == 0:
+        return {"score": 1.0, "columns": {}}
+    prop_of = {c: m.property for c, m in mapping.columns.items() if m.property}
+    bad = {issue.row for issue in issues if issue.severity == "error"}
+    per_column: dict[str, set[int]] = {}
+    for issue in issues:
+        column = issue.column or ""
+        per_column.setdefault(prop_of.get(column, column), set()).add(issue.row)
+    scores = {
+        c: round(1.0 - len(per_column.get(c, ())) / rows, 4)
+        for c in columns
+        if not c.startswith("_")
+    }
+    return {"score": round(1.0 - len(bad) / rows, 4), "columns": scores}
+
+
+def _schema(object_type: str, schema_for: SchemaFor | None) -> Schema:
+    from crmkit.schema import Schema
+
+    return schema_for(object_type) if schema_for is not None else Schema.bundled(object_type)
+
+
+def _sections(
+    mapping_file: str | Path | None, schemas: dict[str, Schema]
+) -> dict[str, MappingSection]:
+    if mapping_file is None:
+        return {}
+    from crmkit.mapping import load_mapping_file
+
+    return load_mapping_file(mapping_file, schemas)
