@@ -1,0 +1,444 @@
+"""CRM object endpoints: batch create/upsert/update/read/archive, single read, list.
+
+Whole-batch rejection is the default (nothing written, 400 listing every invalid value, or 409
+for the first unique-value conflict). When every input carries a unique ``objectWriteTraceId``
+each input stands alone and the answer is 207 with per-input errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from crmkit.sandbox import associations
+from crmkit.sandbox.replies import (
+    JSON,
+    ApiFailure,
+    Reply,
+    batch_envelope,
+    error_body,
+    iso,
+    now_ms,
+    standard_error,
+)
+from crmkit.sandbox.schemadata import DEFAULT_PROPERTIES, SINGULAR
+from crmkit.sandbox.store import Record, Store, unique_key
+from crmkit.sandbox.validation import Problem, check_properties, check_ticket, check_value
+from crmkit.sandbox.validation import problems_message as _listing
+
+MAX_BATCH = 100
+_ALWAYS = ("createdate", "hs_object_id")
+_MODIFIED = {"contacts": "lastmodifieddate"}
+
+
+@dataclass
+class Plan:
+    """One validated input, ready to write; ``record`` None means create."""
+
+    values: dict[str, str]
+    record: Record | None
+    links: list[tuple[str, int, int]] = field(default_factory=list)
+
+
+@dataclass
+class Refusal:
+    """One input that cannot be written: invalid values or an id that does not exist."""
+
+    problems: list[Problem] = field(default_factory=list)
+    missing: str | None = None
+
+
+Planner = Callable[[JSON], Plan | Refusal]
+
+
+def render(record: Record, requested: list[str] | None = None, *, full: bool = False) -> JSON:
+    """A record as HubSpot returns it: all values are strings (null when asked for but empty)."""
+    if full:
+        props: dict[str, str | None] = dict(record.properties)
+    else:
+        names = requested if requested else list(DEFAULT_PROPERTIES[record.object_type])
+        modified = _MODIFIED.get(record.object_type, "hs_lastmodifieddate")
+        props = {n: record.properties.get(n) for n in (*names, *_ALWAYS, modified)}
+    out: JSON = {
+        "id": str(record.id),
+        "properties": props,
+        "createdAt": iso(record.created_at),
+        "updatedAt": iso(record.updated_at),
+        "archived": record.archived,
+    }
+    if record.archived_at is not None:
+        out["archivedAt"] = iso(record.archived_at)
+    return out
+
+
+# -- batch writes ---------------------------------------------------------------------------
+def batch_create(store: Store, object_type: str, body: Any) -> Reply:
+    inputs = _inputs(body)
+    schema = store.properties(object_type)
+
+    def plan(item: JSON) -> Plan | Refusal:
+        values, problems = check_properties(schema, item.get("properties"), object_type)
+        values = {k: v for k, v in values.items() if v != ""}
+        if object_type == "tickets":
+            problems += check_ticket(values, creating=True)
+        links, link_problems = _inline_links(store, object_type, item.get("associations"))
+        problems += link_problems
+        return Refusal(problems) if problems else Plan(values, None, links)
+
+    return _execute(store, object_type, inputs, plan, 201)
+
+
+def batch_upsert(store: Store, object_type: str, body: Any) -> Reply:
+    inputs = _inputs(body)
+    schema = store.properties(object_type)
+    unique = store.unique_properties(object_type)
+    keys: list[str] = []
+    for item in inputs:
+        id_property = item.get("idProperty")
+        if id_property in (None, "", "hs_object_id"):
+            raise ApiFailure(
+                400,
+                "VALIDATION_ERROR",
+                f"Upsert needs an idProperty with unique values, not {id_property or 'none'}: "
+                "hs_object_id cannot be used to upsert.",
+            )
+        if id_property not in schema:
+            raise ApiFailure(400, "VALIDATION_ERROR", f'Property "{id_property}" does not exist')
+        if id_property not in unique:
+            raise ApiFailure(
+                400,
+                "VALIDATION_ERROR",
+                f"{id_property} is not a unique property; upsert needs hasUniqueValue: true.",
+            )
+        keys.append(unique_key(id_property, str(item.get("id", ""))))
+    _reject_duplicates(keys)
+
+    def plan(item: JSON) -> Plan | Refusal:
+        id_property = str(item["idProperty"])
+        key, problem = check_value(schema[id_property], str(item.get("id", "")), object_type)
+        values, problems = check_properties(schema, item.get("properties"), object_type)
+        if problem is not None or not key:
+            return Refusal(
+                [*problems, problem or Problem(id_property, "INVALID_INPUT", "empty id")]
+            )
+        values[id_property] = key
+        existing = store.find_unique(object_type, id_property, key)
+        record = store.get(object_type, existing) if existing is not None else None
+        if record is None:
+            values = {k: v for k, v in values.items() if v != ""}
+        if object_type == "tickets":
+            merged = {**(record.properties if record else {}), **values}
+            problems += check_ticket(merged, creating=record is None)
+        return Refusal(problems) if problems else Plan(values, record)
+
+    return _execute(store, object_type, inputs, plan, 200, upsert=True)
+
+
+def batch_update(store: Store, object_type: str, body: Any) -> Reply:
+    inputs = _inputs(body)
+    schema = store.properties(object_type)
+    id_property = body.get("idProperty") if isinstance(body, dict) else None
+    _reject_duplicates([str(i.get("id", "")) for i in inputs])
+
+    def plan(item: JSON) -> Plan | Refusal:
+        record = _resolve(store, object_type, item.get("id"), item.get("idProperty") or id_property)
+        if record is None:
+            return Refusal(missing=str(item.get("id", "")))
+        values, problems = check_properties(schema, item.get("properties"), object_type)
+        if object_type == "tickets":
+            problems += check_ticket({**record.properties, **values}, creating=False)
+        return Refusal(problems) if problems else Plan(values, record)
+
+    return _execute(store, object_type, inputs, plan, 200)
+
+
+def _execute(
+    store: Store,
+    object_type: str,
+    inputs: list[JSON],
+    plan: Planner,
+    ok_status: int,
+    *,
+    upsert: bool = False,
+) -> Reply:
+    started = now_ms()
+    traces = _trace_ids(inputs)
+    results: list[JSON] = []
+    errors: list[JSON] = []
+    if traces is None:
+        plans: list[Plan] = []
+        problems: list[Problem] = []
+        for item in inputs:
+            outcome = plan(item)
+            if isinstance(outcome, Plan):
+                plans.append(outcome)
+            elif outcome.missing is not None:
+                errors.append(_not_found(object_type, [outcome.missing]))
+            else:
+                problems += outcome.problems
+        if problems:
+            raise ApiFailure(
+                400,
+                "VALIDATION_ERROR",
+                _listing(problems),
+                errors=[p.detail() for p in problems],
+            )
+        pending: dict[tuple[str, str], int | None] = {}
+        for chosen in plans:
+            _raise_conflict(store, object_type, chosen, pending)
+        with store.transaction():
+            results = [_apply(store, object_type, chosen, upsert) for chosen in plans]
+        return Reply(207 if errors else ok_status, batch_envelope(results, errors, started))
+    with store.transaction():
+        for item, trace in zip(inputs, traces, strict=True):
+            outcome = plan(item)
+            if isinstance(outcome, Refusal):
+                errors.append(_refusal_error(object_type, outcome, trace))
+                continue
+            conflict = _conflict(store, object_type, outcome, None)
+            if conflict is not None:
+                message, existing_id = conflict
+                context = {"objectWriteTraceId": [trace], "existingId": [existing_id]}
+                errors.append(standard_error("CONFLICT", message, context))
+                continue
+            result = _apply(store, object_type, outcome, upsert)
+            result["objectWriteTraceId"] = trace
+            results.append(result)
+    return Reply(207 if errors else ok_status, batch_envelope(results, errors, started))
+
+
+def _apply(store: Store, object_type: str, plan: Plan, upsert: bool) -> JSON:
+    now = now_ms()
+    if plan.record is None:
+        record = store.insert(object_type, plan.values, now)
+        for to_type, to_id, type_id in plan.links:
+            associations.associate(store, object_type, record.id, to_type, to_id, type_id)
+    else:
+        record = store.update(plan.record, plan.values, now)
+    result = render(record, full=True)
+    if upsert:
+        result["new"] = plan.record is None
+    return result
+
+
+def _conflict(
+    store: Store, object_type: str, plan: Plan, pending: dict[tuple[str, str], int | None] | None
+) -> tuple[str, str] | None:
+    """(message, existing id) for the first unique value another record holds already."""
+    own = plan.record.id if plan.record else None
+    for prop in sorted(store.unique_properties(object_type)):
+        value = plan.values.get(prop)
+        if not value:
+            continue
+        existing = store.find_unique(object_type, prop, value)
+        if existing is not None and existing != own:
+            singular = SINGULAR[object_type]
+            if prop == "email":
+                return f"{singular} already exists. Existing ID: {existing}", str(existing)
+            return (
+                f'A {singular.lower()} with {prop} "{value}" already exists. '
+                f"Existing ID: {existing}",
+                str(existing),
+            )
+        if pending is not None:
+            key = (prop, unique_key(prop, value))
+            if key in pending and pending[key] != own:
+                raise ApiFailure(
+                    400,
+                    "VALIDATION_ERROR",
+                    f"Duplicate values for unique property {prop} in batch input: [{value}]",
+                )
+            pending[key] = own
+    return None
+
+
+def _raise_conflict(
+    store: Store, object_type: str, plan: Plan, pending: dict[tuple[str, str], int | None]
+) -> None:
+    conflict = _conflict(store, object_type, plan, pending)
+    if conflict is not None:
+        message, existing_id = conflict
+        raise ApiFailure(409, "CONFLICT", message, context={"existingId": [existing_id]})
+
+
+def _refusal_error(object_type: str, refusal: Refusal, trace: str) -> JSON:
+    if refusal.missing is not None:
+        error = _not_found(object_type, [refusal.missing])
+    else:
+        names = [p.name for p in refusal.problems]
+        error = standard_error(
+            "VALIDATION_ERROR", _listing(refusal.problems), {"propertyName": names}
+        )
+        error["errors"] = [p.detail() for p in refusal.problems]
+    error["context"]["objectWriteTraceId"] = [trace]
+    return error
+
+
+def _inline_links(
+    store: Store, object_type: str, raw: Any
+) -> tuple[list[tuple[str, int, int]], list[Problem]]:
+    links: list[tuple[str, int, int]] = []
+    problems: list[Problem] = []
+    for item in raw or []:
+        to = item.get("to") if isinstance(item, dict) else None
+        to_id = str(to.get("id", "")) if isinstance(to, dict) else ""
+        for spec in (item.get("types") or []) if isinstance(item, dict) else []:
+            type_id = spec.get("associationTypeId") if isinstance(spec, dict) else None
+            target = associations.target_type(object_type, int(type_id or -1))
+            if target is None or type_id is None:
+                problems.append(
+                    Problem(
+                        "associations",
+                        "INVALID_ASSOCIATION",
+                        f"association type {type_id} is not valid for {object_type}",
+                    )
+                )
+            elif not to_id.isdigit() or store.get(target, int(to_id)) is None:
+                problems.append(
+                    Problem(
+                        "associations",
+                        "INVALID_ASSOCIATION",
+                        f"{SINGULAR[target]} {to_id} does not exist",
+                    )
+                )
+            else:
+                links.append((target, int(to_id), int(type_id)))
+    return links, problems
+
+
+# -- reads and archive ----------------------------------------------------------------------
+def batch_read(store: Store, object_type: str, body: Any) -> Reply:
+    inputs = _inputs(body)
+    started = now_ms()
+    id_property = body.get("idProperty")
+    requested = _names(body.get("properties"))
+    ids = [str(i.get("id", "")) for i in inputs]
+    _reject_duplicates(ids)
+    results: list[JSON] = []
+    missing: list[str] = []
+    for raw_id in ids:
+        record = _resolve(store, object_type, raw_id, id_property)
+        if record is None:
+            missing.append(raw_id)
+        else:
+            results.append(render(record, requested))
+    errors = [_not_found(object_type, missing)] if missing else []
+    return Reply(207 if missing else 200, batch_envelope(results, errors, started))
+
+
+def batch_archive(store: Store, object_type: str, body: Any) -> Reply:
+    inputs = _inputs(body)
+    ids = [str(i.get("id", "")) for i in inputs]
+    _reject_duplicates(ids)
+    now = now_ms()
+    with store.transaction():
+        for raw_id in ids:
+            if raw_id.isdigit():
+                store.archive(object_type, int(raw_id), now)
+    return Reply(204)
+
+
+def get_one(store: Store, object_type: str, raw_id: str, query: Mapping[str, list[str]]) -> Reply:
+    id_property = (query.get("idProperty") or [""])[0]
+    archived = (query.get("archived") or ["false"])[0].lower() == "true"
+    if archived:
+        record = store.get(object_type, int(raw_id), archived=True) if raw_id.isdigit() else None
+    else:
+        record = _resolve(store, object_type, raw_id, id_property)
+    if record is None:
+        return Reply(404, error_body("OBJECT_NOT_FOUND", "resource not found"))
+    return Reply(200, render(record, _names(query.get("properties"))))
+
+
+def list_page(store: Store, object_type: str, query: Mapping[str, list[str]]) -> Reply:
+    limit = _int((query.get("limit") or ["10"])[0], "limit")
+    after = _int((query.get("after") or ["0"])[0], "after")
+    limit = max(1, min(limit, 100))
+    records = store.page(object_type, after, limit + 1)
+    requested = _names(query.get("properties"))
+    body: JSON = {"results": [render(r, requested) for r in records[:limit]]}
+    if len(records) > limit:
+        cursor = str(records[limit - 1].id)
+        body["paging"] = {
+            "next": {"after": cursor, "link": f"/crm/v3/objects/{object_type}?after={cursor}"}
+        }
+    return Reply(200, body)
+
+
+# -- helpers --------------------------------------------------------------------------------
+def _inputs(body: Any) -> list[JSON]:
+    inputs = body.get("inputs") if isinstance(body, dict) else None
+    if not isinstance(inputs, list) or not all(isinstance(i, dict) for i in inputs):
+        raise ApiFailure(400, "VALIDATION_ERROR", 'Invalid input JSON: expected {"inputs": [...]}')
+    if len(inputs) > MAX_BATCH:
+        raise ApiFailure(
+            400,
+            "VALIDATION_ERROR",
+            f"Batch input limit exceeded: {len(inputs)} inputs were given, the limit is "
+            f"{MAX_BATCH}.",
+        )
+    return inputs
+
+
+def _trace_ids(inputs: list[JSON]) -> list[str] | None:
+    """The inputs' trace ids when every input has a distinct one (multi-status mode)."""
+    traces = [i.get("objectWriteTraceId") for i in inputs]
+    if not traces or not all(isinstance(t, str) and t for t in traces):
+        return None
+    if len(set(traces)) != len(traces):
+        return None
+    return [str(t) for t in traces]
+
+
+def _reject_duplicates(ids: list[str]) -> None:
+    seen: set[str] = set()
+    dupes: list[str] = []
+    for value in ids:
+        if value in seen and value not in dupes:
+            dupes.append(value)
+        seen.add(value)
+    if dupes:
+        raise ApiFailure(
+            400,
+            "VALIDATION_ERROR",
+            f"Duplicate IDs found in batch input: [{', '.join(dupes)}]. IDs must be unique",
+        )
+
+
+def _resolve(store: Store, object_type: str, raw_id: Any, id_property: Any) -> Record | None:
+    text = str(raw_id) if raw_id is not None else ""
+    if id_property in (None, "", "hs_object_id"):
+        return store.get(object_type, int(text)) if text.isdigit() else None
+    if id_property not in store.unique_properties(object_type):
+        raise ApiFailure(400, "VALIDATION_ERROR", f"{id_property} is not a unique property.")
+    found = store.find_unique(object_type, str(id_property), text)
+    return store.get(object_type, found) if found is not None else None
+
+
+def _not_found(object_type: str, ids: list[str]) -> JSON:
+    name = SINGULAR[object_type].upper()
+    return standard_error(
+        "OBJECT_NOT_FOUND",
+        f"Could not get some {name} objects, they may be deleted or not exist. "
+        "Check that ids are valid.",
+        {"ids": ids},
+    )
+
+
+def _names(raw: Any) -> list[str] | None:
+    """``properties`` as a list, a comma-separated string or repeated query values."""
+    if not raw:
+        return None
+    items = [raw] if isinstance(raw, str) else list(raw)
+    names = [n.strip() for item in items for n in str(item).split(",") if n.strip()]
+    return names or None
+
+
+def _int(text: str, name: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise ApiFailure(
+            400, "VALIDATION_ERROR", f"{name} must be an integer, got {text!r}"
+        ) from None
