@@ -1,0 +1,33 @@
+"""Vectorised extraction over a pandas Series: each distinct value is processed once.
+
+CRM columns repeat a lot (the same company phone on every contact, template ticket bodies), and
+the matchers cost tens of microseconds per string, so the work is done per distinct value
+(``pd.factorize``) and spread back, which keeps a million-row column in seconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from crmkit.extract.emails import find_emails
+from crmkit.extract.phones import find_phones
+
+
+def _per_distinct(series: pd.Series, extract: Callable[[str], list[str]]) -> pd.Series:
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    results = [extract(value) if isinstance(value, str) else [] for value in uniques]
+    # a fresh list per row: callers may mutate one row's list without touching the others
+    values = [list(results[code]) if code >= 0 else [] for code in codes]
+    return pd.Series(values, index=series.index, name=series.name, dtype=object)
+
+
+def emails_in(series: pd.Series) -> pd.Series:
+    """A Series of ``list[str]``: the addresses ``find_emails`` sees in each cell."""
+    return _per_distinct(series, find_emails)
+
+
+def phones_in(series: pd.Series, region: str = "US") -> pd.Series:
+    """A Series of ``list[str]``: the E.164 numbers ``find_phones`` sees in each cell."""
+    return _per_distinct(series, lambda text: find_phones(text, region))
