@@ -43,7 +43,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
     result = run_import(
         ImportOptions(
-            data_dir=Path(args.data),
+            data_dir=Path(args.data) if args.data else None,
             mapping_file=Path(args.mapping) if args.mapping else None,
             target=args.target,
             tier=args.tier,
@@ -56,14 +56,20 @@ def _cmd_import(args: argparse.Namespace) -> int:
             create_contacts_from_tickets=not args.no_contacts_from_tickets,
         )
     )
-    print(result.summary_text)
+    print(result.summary_text, end="")
+    if result.report.get("status") == "stopped_daily_limit":
+        print(
+            f"crmkit: stopped at the portal's daily limit; resume later with"
+            f" crmkit import --resume {result.run_id} --output {args.output}",
+            file=sys.stderr,
+        )
     return EXIT_OK if result.complete else EXIT_INCOMPLETE
 
 
 def _cmd_rollback(args: argparse.Namespace) -> int:
     from crmkit.pipeline import rollback
 
-    print(rollback(args.run_id, output_dir=Path(args.output), target=args.target))
+    print(rollback(args.run_id, output_dir=Path(args.output), target=args.target, progress=True))
     return EXIT_OK
 
 
@@ -110,7 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     sb.set_defaults(func=_cmd_sandbox)
 
     imp = sub.add_parser("import", help="validate, plan and import a data folder")
-    imp.add_argument("--data", required=True, help="folder with companies/contacts/tickets.csv")
+    imp.add_argument(
+        "--data", help="folder with companies/contacts/tickets.csv (not needed with --resume)"
+    )
     imp.add_argument("--mapping", help="mapping JSON that overrides the automatic mapping")
     imp.add_argument("--target", help="portal or sandbox base URL")
     imp.add_argument("--tier", default="professional")

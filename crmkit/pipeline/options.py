@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crmkit.errors import ConfigError
+
+if TYPE_CHECKING:
+    from crmkit.hubspot import RetryPolicy
 
 DEFAULT_TARGET = "https://api.hubapi.com"
 """A real run without ``--target`` writes to HubSpot itself; tests and the demo pass the sandbox."""
@@ -26,8 +29,8 @@ class ImportOptions:
 
     ``resume`` names an earlier run to continue (its plan and journal are reloaded);
     ``run_id`` names a new run (default: UTC timestamp and a short random suffix).
-    ``window_s`` and ``timeout_s`` exist so tests and benchmarks can scale the rate window
-    and the client's timeout down; real runs keep HubSpot's ten seconds.
+    ``window_s``, ``timeout_s`` and ``retry`` exist so tests and benchmarks can scale the rate
+    window, the client's timeout and its backoff down; real runs keep the documented defaults.
     """
 
     data_dir: Path | None = None
@@ -45,7 +48,7 @@ class ImportOptions:
     link_batch_size: int = 100
     window_s: float = 10.0
     timeout_s: float | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    retry: RetryPolicy | None = None
 
     def validated(self) -> ImportOptions:
         """Refuse options that cannot work, with a message a user can act on."""

@@ -1,0 +1,190 @@
+"""The Writer over crmkit's HubSpot client: upserts with per-record isolation, v4 associations.
+
+Outcomes are sorted for the journal here: HubSpot's refusal of one input is ``failed`` (fix the
+data); a batch whose transient retries ran out is ``sent`` (outcome unknown: resume sends it
+again, safely, because every write is an upsert on a unique key).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from crmkit.errors import AuthError, DailyLimitReached, HubSpotError, NotFoundError
+from crmkit.hubspot import HubSpotClient, RateLimitPolicy, token_from_env, write_isolated
+from crmkit.hubspot.isolation import TRANSIENT_EXHAUSTED, InputOutcome
+from crmkit.pipeline.options import MAX_BATCH, ImportOptions
+from crmkit.pipeline.writer import LinkResult, RecordOutcome, created_since, upsert_input
+from crmkit.plan.model import PlannedRecord
+from crmkit.schema import IMPORT_KEY_PROPERTY, Schema, import_key_definition
+
+KEYED_TYPES = ("companies", "tickets")
+"""Object types without a unique default property: crmkit upserts them by its import key."""
+
+
+class HubSpotWriter:
+    """Writes a run's records and links through one shared, thread-safe client."""
+
+    def __init__(self, client: HubSpotClient, *, run_started: float) -> None:
+        self.client = client
+        self.run_started = run_started
+        self._schemas: dict[str, Schema] = {}
+
+    # records -----------------------------------------------------------------------------
+    def write(self, object_type: str, records: Sequence[PlannedRecord]) -> list[RecordOutcome]:
+        if not records:
+            return []
+        inputs = [upsert_input(r) for r in records]
+        outcomes = write_isolated(
+            self.client, object_type, "upsert", inputs, id_property=records[0].id_property
+        )
+        return [
+            self._outcome(record.key, outcome)
+            for record, outcome in zip(records, outcomes, strict=True)
+        ]
+
+    def _outcome(self, key: str, outcome: InputOutcome) -> RecordOutcome:
+        attempts = max(1, outcome.attempts)
+        if outcome.ok:
+            created_at = (outcome.result or {}).get("createdAt")
+            created = outcome.new is True or created_since(created_at, self.run_started)
+            return RecordOutcome(
+                key, "created" if created else "updated", outcome.id, None, None, attempts
+            )
+        error = outcome.error
+        if error is None:
+            return RecordOutcome(key, "sent", None, "UNKNOWN", "no answer for this input", attempts)
+        if error.category == TRANSIENT_EXHAUSTED:
+            return RecordOutcome(key, "sent", None, TRANSIENT_EXHAUSTED, error.message, attempts)
+        category = error.code or error.category
+        return RecordOutcome(key, "failed", None, category, error.message, attempts)
+
+    # associations ------------------------------------------------------------------------
+    def associate(
+        self, from_type: str, to_type: str, pairs: Sequence[tuple[str, str]]
+    ) -> list[LinkResult]:
+        results: dict[int, LinkResult] = {}
+        self._associate(from_type, to_type, list(enumerate(pairs)), results)
+        return [results[i] for i in range(len(pairs))]
+
+    def _associate(
+        self,
+        from_type: str,
+        to_type: str,
+        items: list[tuple[int, tuple[str, str]]],
+        out: dict[int, LinkResult],
+    ) -> None:
+        try:
+            answer = self.client.associate(from_type, to_type, [pair for _, pair in items])
+        except (DailyLimitReached, AuthError):
+            raise
+        except HubSpotError as exc:
+            if exc.transient:
+                for index, _ in items:
+                    out[index] = LinkResult(index, "sent", TRANSIENT_EXHAUSTED, exc.message)
+            elif len(items) > 1 and exc.status is not None and 400 <= exc.status < 500:
+                middle = len(items) // 2
+                self._associate(from_type, to_type, items[:middle], out)
+                self._associate(from_type, to_type, items[middle:], out)
+            else:
+                for index, _ in items:
+                    out[index] = LinkResult(index, "failed", exc.category or "ERROR", exc.message)
+            return
+        made = {_pair_of(r) for r in answer.results}
+        for index, (from_id, to_id) in items:
+            if not answer.errors or (from_id, to_id) in made:
+                out[index] = LinkResult(index, "created")
+                continue
+            error = _error_for(answer.errors, from_id, to_id)
+            if error is None:  # neither made nor refused by name: unknown, try again later
+                out[index] = LinkResult(index, "sent", "NO_OUTCOME", "no result for this link")
+            else:
+                out[index] = LinkResult(
+                    index,
+                    "failed",
+                    str(error.get("category") or "ERROR"),
+                    str(error.get("message") or "HubSpot refused this association"),
+                )
+
+    # rollback ----------------------------------------------------------------------------
+    def archive(self, object_type: str, ids: Sequence[str]) -> None:
+        for start in range(0, len(ids), MAX_BATCH):
+            try:
+                self.client.archive(object_type, ids[start : start + MAX_BATCH])
+            except NotFoundError:
+                continue  # archived already: rollback is idempotent
+
+    # portal facts ------------------------------------------------------------------------
+    def stats(self) -> dict[str, int]:
+        return self.client.stats.snapshot()
+
+    def ceiling_records_per_s(self) -> float | None:
+        return MAX_BATCH * self.client.limits.ceiling_per_s
+
+    def ensure_import_keys(self) -> None:
+        """Create the unique ``crmkit_import_key`` property where the portal lacks it."""
+        for object_type in KEYED_TYPES:
+            existing = self.client.properties(object_type)
+            self.client.ensure_property(
+                object_type, import_key_definition(object_type), existing=existing
+            )
+            self._schemas[object_type] = Schema.from_api(object_type, existing)
+
+    def schema_for(self, object_type: str) -> Schema:
+        """The portal's own properties (custom ones included) to map and validate against."""
+        schema = self._schemas.get(object_type)
+        if schema is None or (IMPORT_KEY_PROPERTY not in schema and object_type in KEYED_TYPES):
+            schema = Schema.from_api(object_type, self.client.properties(object_type))
+            self._schemas[object_type] = schema
+        return schema
+
+
+def connect(
+    target: str, options: ImportOptions, *, run_started: float, ensure_keys: bool = True
+) -> HubSpotWriter:
+    """A writer for ``target`` with the token from ``HUBSPOT_ACCESS_TOKEN``."""
+    client = HubSpotClient(
+        target,
+        token_from_env(),
+        tier=options.tier,
+        retry=options.retry,
+        limits=RateLimitPolicy.for_tier(options.tier, window_s=options.window_s),
+        timeout_s=options.timeout_s,
+        pool_size=max(8, options.concurrency * 2),
+    )
+    writer = HubSpotWriter(client, run_started=run_started)
+    if ensure_keys:
+        writer.ensure_import_keys()
+    return writer
+
+
+def _pair_of(result: Mapping[str, Any]) -> tuple[str, str]:
+    """(from id, to id) of one association result, in v4's two answer shapes."""
+    if "fromObjectId" in result:
+        return str(result.get("fromObjectId")), str(result.get("toObjectId"))
+    src, dst = result.get("from"), result.get("to")
+    return (
+        str(src.get("id")) if isinstance(src, Mapping) else "",
+        str(dst.get("id")) if isinstance(dst, Mapping) else "",
+    )
+
+
+def _error_for(errors: list[dict[str, Any]], from_id: str, to_id: str) -> Mapping[str, Any] | None:
+    """The error naming this pair's ids; else the first error that names no ids at all."""
+    anonymous: list[dict[str, Any]] = []
+    for error in errors:
+        context = error.get("context")
+        context = context if isinstance(context, Mapping) else {}
+        froms = {str(v) for v in _as_list(context.get("fromObjectId"))}
+        tos = {str(v) for v in _as_list(context.get("toObjectId"))}
+        if from_id in froms or to_id in tos:
+            return error
+        if not froms and not tos:
+            anonymous.append(error)
+    return anonymous[0] if anonymous else None
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
