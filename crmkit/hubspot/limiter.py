@@ -21,7 +21,6 @@ from crmkit.hubspot.policy import RateLimitPolicy, budget_for
 Clock = Callable[[], float]
 Sleep = Callable[[float], None]
 
-_EPS = 1e-9
 _POLL_S = 0.05  # real-time wait when only in-flight calls hold the window (a release wakes us)
 _LEARN_FACTOR = 0.8  # without headers, a 429 shrinks the believed limit by a fifth
 
@@ -195,16 +194,17 @@ class RateLimiter:
         return budget_for(self._nominal, self._margin)
 
     def _prune(self, now: float) -> None:
-        horizon = now - self._window + _EPS
-        while self._done and self._done[0] <= horizon:
+        # Compare ``stamp + window`` exactly as _delay computes it, so a wait of that length
+        # always frees the slot (no float drift between the two).
+        while self._done and self._done[0] + self._window <= now:
             self._done.popleft()
 
     def _delay(self, now: float) -> float | None:
         """0.0 when a slot is free, seconds until one frees by expiry, None if only releases can."""
-        if now < self._blocked_until - _EPS:
+        if now < self._blocked_until:
             return self._blocked_until - now
         self._prune(now)
-        foreign_active = now < self._foreign_until - _EPS
+        foreign_active = now < self._foreign_until
         foreign = self._foreign if foreign_active else 0
         used = len(self._in_flight) + len(self._done) + foreign
         limit = self._limit()
@@ -219,7 +219,7 @@ class RateLimiter:
         for when, count in expiries:
             freed += count
             if freed >= to_free:
-                return max(when - now, _EPS)
+                return when - now
         return None
 
 

@@ -1,0 +1,11 @@
+"""Fixtures for the HubSpot client tests."""
+
+from __future__ import annotations
+
+import pytest
+from hs_fakes import FakeClock
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
