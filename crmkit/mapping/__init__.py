@@ -14,7 +14,7 @@ from crmkit.mapping.files import (
 )
 from crmkit.mapping.model import ROLES, ColumnMatch, Mapping
 from crmkit.mapping.normalize import compact, normalize, normalize_header
-from crmkit.mapping.values import map_value, map_values
+from crmkit.mapping.values import map_multi, map_value, map_values
 
 __all__ = [
     "ROLES",
@@ -26,6 +26,7 @@ __all__ = [
     "compact",
     "fill_values",
     "load_mapping_file",
+    "map_multi",
     "map_value",
     "map_values",
     "normalize",

@@ -29,7 +29,9 @@ from crmkit.mapping.values import map_values
 from crmkit.schema import IMPORT_KEY_PROPERTY, PropertyDef, Schema, check_object_type
 
 FUZZY_THRESHOLD = 86.0
+FUZZY_SHORT_THRESHOLD = 92.0
 SAMPLE_SHOWN = 5
+_SNIFF_VALUES = 200
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ class _Candidate:
 
 def _looks_like(values: Sequence[str]) -> str | None:
     """ "email" when most sampled values are email addresses (for a header that says nothing)."""
-    vals = [v.strip() for v in values if v and v.strip()]
+    vals = [v.strip() for v in values[:_SNIFF_VALUES] if v and v.strip()]
     if len(vals) < 3:
         return None
     emails = sum(1 for v in vals if "@" in v and " " not in v and "." in v.split("@")[-1])
@@ -115,8 +117,10 @@ class _Matcher:
         if not norm or not self.choices:
             return []
         out: dict[str, _Candidate] = {}
+        # Short headers are easy to confuse ("name" ~ "fname"): ask more of them.
+        cutoff = FUZZY_THRESHOLD if len(norm) >= 6 else FUZZY_SHORT_THRESHOLD
         hits = process.extract(
-            norm, self.choices, scorer=fuzz.token_sort_ratio, limit=6, score_cutoff=FUZZY_THRESHOLD
+            norm, self.choices, scorer=fuzz.token_sort_ratio, limit=6, score_cutoff=cutoff
         )
         for _choice, score, idx in hits:
             prop, what = self.choice_info[idx]
@@ -146,8 +150,8 @@ def _candidates(
                 column, None, 0.9, f"{why} property {ro.label!r} ({ro.name}): not imported"
             )
     cands = [exact] if exact else []
-    if not cands:
-        cands = m.fuzzy(column)
+    if not cands and normalize_header(column) not in role_lookup(m.object_type):
+        cands = m.fuzzy(column)  # a known linking header ("Name", "Requester") is not fuzzed
     sniffed = _looks_like(samples)
     if sniffed and sniffed in m.targets and all(c.prop != sniffed for c in cands):
         cands.append(_Candidate(sniffed, 0.7 if not cands else 0.6, "values look like emails"))

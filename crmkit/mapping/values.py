@@ -175,21 +175,27 @@ def map_one(prop: PropertyDef, raw: str) -> tuple[str | None, str]:
     return None, "no match"
 
 
-def map_value(prop: PropertyDef, raw: str) -> str | None:
-    """A raw cell → the value HubSpot stores ("" for empty), or None when a part matches nothing.
+def map_multi(prop: PropertyDef, raw: str) -> tuple[str, list[str]]:
+    """A multi-select cell → (matched values joined with ``;``, parts that match nothing).
 
-    Multi-select (checkbox) cells are split on ``;``, ``,`` or ``|`` and joined with ``;``.
+    Cells are split on ``;``, ``,`` or ``|``; duplicates collapse, order is kept.
     """
+    out: list[str] = []
+    missing: list[str] = []
+    for part in (p for p in MULTI_SPLIT.split(raw.strip()) if p):
+        value, _ = map_one(prop, part)
+        if value is None:
+            missing.append(part)
+        elif value and value not in out:
+            out.append(value)
+    return ";".join(out), missing
+
+
+def map_value(prop: PropertyDef, raw: str) -> str | None:
+    """A raw cell → the value HubSpot stores ("" for empty); None when (a part) matches nothing."""
     if prop.multi:
-        parts = [p for p in MULTI_SPLIT.split(raw.strip()) if p]
-        out: list[str] = []
-        for p in parts:
-            value, _ = map_one(prop, p)
-            if value is None:
-                return None
-            if value and value not in out:
-                out.append(value)
-        return ";".join(out)
+        value, missing = map_multi(prop, raw)
+        return None if missing else value
     return map_one(prop, raw)[0]
 
 

@@ -1,0 +1,262 @@
+"""Coerce a mapped source frame into HubSpot property strings, one distinct value at a time.
+
+Every conversion runs once per *distinct* raw value and is then spread over the column with a
+dict lookup, so a million rows with repeated values cost little more than their distinct set.
+A value that cannot be converted never raises: it becomes a :class:`RowIssue` and is not sent
+(``""``), except phones, which keep their raw text with a warning. An issue is an ``error``
+(the row is rejected) when the property is one the record cannot be written without (see
+``schema.REQUIRED_PROPERTIES``) or for an invalid contact email; otherwise a ``warning``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from crmkit.coerce.dates import decide_order, format_date, format_datetime, parse_datetime
+from crmkit.coerce.numbers import decimal_comma, format_number, parse_bool, parse_number
+from crmkit.coerce.text import MAX_VALUE_CHARS, clean_block, clean_line, domain_of, split_full_name
+from crmkit.mapping.model import Mapping
+from crmkit.mapping.values import map_multi, map_value
+from crmkit.rowissues import RowIssue, Severity
+from crmkit.schema import REQUIRED_PROPERTIES, PropertyDef, Schema
+
+ISSUE_VALUE_CHARS = 200
+INTEGER_PROPERTIES = frozenset({"numberofemployees"})
+PHONE_PROPERTIES = frozenset({"phone", "mobilephone", "fax"})
+
+Problem = tuple[str, str]  # (category, message)
+Converted = tuple[str, Problem | None]  # (HubSpot string, problem)
+Converter = Callable[[str], Converted]
+
+
+@dataclass
+class Coerced:
+    """Property columns in HubSpot's formats (``""`` = empty) and the values that did not fit."""
+
+    frame: pd.DataFrame
+    issues: list[RowIssue] = field(default_factory=list)
+    notes: dict[str, str] = field(default_factory=dict)
+    """Per source column, decisions a reviewer may want to see ("day first: …")."""
+
+
+def _date_converter(prop: PropertyDef, uniq: list[str], region: str) -> tuple[Converter, str]:
+    order = decide_order(uniq, region)
+    fmt = format_date if prop.type == "date" else format_datetime
+    kind = "date" if prop.type == "date" else "date and time"
+
+    def conv(raw: str) -> Converted:
+        dt = parse_datetime(raw, order)
+        if dt is None:
+            return "", ("INVALID_DATE", f"{raw!r} is not a {kind} crmkit can read")
+        return fmt(dt), None
+
+    return conv, f"{'day' if order.day_first else 'month'} first ({order.evidence})"
+
+
+def _number_converter(prop: PropertyDef, uniq: list[str]) -> tuple[Converter, str]:
+    comma = decimal_comma(uniq)
+
+    def conv(raw: str) -> Converted:
+        value = parse_number(raw, comma)
+        if value is None:
+            return "", ("INVALID_NUMBER", f"{raw!r} is not a number")
+        if prop.name in INTEGER_PROPERTIES and (value != value.to_integral_value() or value < 0):
+            return "", ("INVALID_NUMBER", f"{raw!r} is not a whole number of {prop.label}")
+        return format_number(value), None
+
+    return conv, "decimal comma" if comma else "decimal point"
+
+
+def _bool_converter(raw: str) -> Converted:
+    value = parse_bool(raw)
+    if value is None:
+        return "", ("INVALID_BOOL", f"{raw!r} is not yes/no")
+    return value, None
+
+
+def _enum_converter(prop: PropertyDef, known: dict[str, str]) -> Converter:
+    allowed = ", ".join(o.value for o in prop.options[:12])
+    allowed += ", …" if len(prop.options) > 12 else ""
+
+    def conv(raw: str) -> Converted:
+        value = known.get(raw)
+        if value is not None:
+            return value, None
+        if prop.multi:
+            value, missing = map_multi(prop, raw)
+            if not missing:
+                return value, None
+            bad = ", ".join(repr(m) for m in missing)
+            why = f"{bad} not among the options of {prop.name}: [{allowed}]"
+            return value, ("INVALID_OPTION", why + ("; the rest kept" if value else ""))
+        value = map_value(prop, raw)
+        if value is None:
+            why = f"{raw!r} is not one of the allowed options of {prop.name}: [{allowed}]"
+            return "", ("INVALID_OPTION", why)
+        return value, None
+
+    return conv
+
+
+def _email_converter(raw: str) -> Converted:
+    from crmkit.extract import normalize_email
+
+    value = normalize_email(raw)
+    if value is None:
+        return "", ("INVALID_EMAIL", f"{raw!r} is not a valid email address")
+    return value.lower(), None
+
+
+def _phone_converter(region: str) -> Converter:
+    from crmkit.extract import normalize_phone
+
+    def conv(raw: str) -> Converted:
+        hit = normalize_phone(raw, region)
+        if hit is None:
+            return clean_line(raw), ("INVALID_PHONE", f"{raw!r} is not a phone number: kept as is")
+        return hit.e164 + (f" ext. {hit.extension}" if hit.extension else ""), None
+
+    return conv
+
+
+def _string_converter(prop: PropertyDef) -> Converter:
+    block = prop.field_type == "textarea"
+    is_website = prop.name == "website"
+
+    def conv(raw: str) -> Converted:
+        value = clean_block(raw) if block else clean_line(raw)
+        if is_website and "@" in value and "/" not in value:
+            value = domain_of(value) or value  # an email in a website column: keep its domain
+        if len(value) > MAX_VALUE_CHARS:
+            return value[:MAX_VALUE_CHARS], (
+                "VALUE_TOO_LONG",
+                f"{len(value)} characters, more than HubSpot's {MAX_VALUE_CHARS}: cut",
+            )
+        return value, None
+
+    return conv
+
+
+def _domain_converter(raw: str) -> Converted:
+    value = domain_of(raw)
+    if value is None:
+        return "", ("INVALID_DOMAIN", f"{raw!r} is not a web domain")
+    return value, None
+
+
+def converter_for(
+    prop: PropertyDef, uniq: list[str], mapping: Mapping, column: str, region: str
+) -> tuple[Converter, str]:
+    """The per-value converter of one column, and a note on any column-level decision."""
+    if prop.type in ("date", "datetime"):
+        return _date_converter(prop, uniq, region)
+    if prop.type == "number":
+        return _number_converter(prop, uniq)
+    if prop.type == "bool":
+        return _bool_converter, ""
+    if prop.type == "enumeration":
+        return _enum_converter(prop, mapping.values.get(column, {})), ""
+    if prop.name == "email" or (prop.type == "string" and prop.name.endswith("_email")):
+        return _email_converter, ""
+    if (
+        prop.type == "phone_number"
+        or prop.field_type == "phonenumber"
+        or prop.name in PHONE_PROPERTIES
+    ):
+        return _phone_converter(region), ""
+    if prop.name == "domain" and mapping.object_type == "companies":
+        return _domain_converter, ""
+    return _string_converter(prop), ""
+
+
+def _severity(object_type: str, prop: str, category: str) -> Severity:
+    if category in ("VALUE_TOO_LONG", "INVALID_PHONE"):
+        return "warning"
+    if prop in REQUIRED_PROPERTIES.get(object_type, ()) or category == "INVALID_EMAIL":
+        return "error"
+    return "warning"
+
+
+def coerce_frame(
+    frame: pd.DataFrame, mapping: Mapping, schema: Schema, *, file: str, region: str = "US"
+) -> Coerced:
+    """Mapped columns of ``frame`` → HubSpot property strings, with row issues for bad values.
+
+    Output columns are property names in mapping order (plus ``domain`` for companies when it
+    can be derived from the website, and ``firstname``/``lastname`` split from a full-name
+    column when the file has no separate ones); the index is ``frame``'s (spreadsheet rows).
+    """
+    out: dict[str, pd.Series] = {}
+    issues: list[RowIssue] = []
+    notes: dict[str, str] = {}
+    sources: dict[str, str] = {}
+    for column, prop_name in mapping.mapped().items():
+        prop = schema.get(prop_name)
+        if column not in frame.columns or prop is None or prop_name in out:
+            continue
+        series = frame[column].fillna("").astype("str")
+        uniq = [u for u in pd.unique(series) if u.strip()]
+        conv, note = converter_for(prop, uniq, mapping, column, region)
+        if note:
+            notes[column] = note
+        results = {raw: conv(raw) for raw in uniq}
+        lookup = {raw: value for raw, (value, _p) in results.items()}
+        out[prop_name] = series.map(lookup).fillna("").astype("str")
+        sources[prop_name] = column
+        bad = {raw: p for raw, (_v, p) in results.items() if p is not None}
+        if bad:
+            issues.extend(_issues(series, bad, file, column, mapping.object_type, prop_name))
+    _derive(frame, mapping, out)
+    result = pd.DataFrame(out, index=frame.index) if out else pd.DataFrame(index=frame.index)
+    return Coerced(result, issues, notes)
+
+
+def _issues(
+    series: pd.Series, bad: dict[str, Problem], file: str, column: str, object_type: str, prop: str
+) -> list[RowIssue]:
+    rows = series[series.isin(list(bad))]
+    out = []
+    for row, raw in rows.items():
+        category, message = bad[raw]
+        out.append(
+            RowIssue(
+                file=file,
+                row=int(row),  # type: ignore[call-overload]
+                stage="coerce",
+                category=category,
+                message=message[:500],
+                column=column,
+                value=raw[:ISSUE_VALUE_CHARS],
+                severity=_severity(object_type, prop, category),
+            )
+        )
+    return out
+
+
+def _derive(
+    frame: pd.DataFrame,
+    mapping: Mapping,
+    out: dict[str, pd.Series],
+) -> None:
+    """Fill properties the file implies: a company's domain from its website; split names."""
+    if mapping.object_type == "companies" and "website" in out:
+        sites = out["website"]
+        from_site = sites.map({v: domain_of(v) or "" for v in pd.unique(sites)})
+        if "domain" in out:
+            out["domain"] = out["domain"].where(out["domain"] != "", from_site)
+        else:
+            out["domain"] = from_site
+    name_col = mapping.roles().get("full_name")
+    if (
+        mapping.object_type == "contacts"
+        and name_col in frame.columns
+        and "firstname" not in out
+        and "lastname" not in out
+    ):
+        names = frame[name_col].fillna("").astype("str")
+        split = {v: split_full_name(v) for v in pd.unique(names)}
+        out["firstname"] = names.map({v: p[0] for v, p in split.items()})
+        out["lastname"] = names.map({v: p[1] for v, p in split.items()})
