@@ -4,17 +4,11 @@ The stages are separate functions so the notebooks can run them one cell at a ti
 ``crmkit import`` calls :func:`run_import`, which chains them.
 """
 
+from crmkit.pipeline.links import import_associations
 from crmkit.pipeline.options import ImportOptions, ImportResult
 from crmkit.pipeline.rollback import rollback
-from crmkit.pipeline.stages import (
-    Run,
-    finish_run,
-    import_associations,
-    import_objects,
-    plan_run,
-    run_import,
-    start_run,
-)
+from crmkit.pipeline.run import Run, finish_run, start_run
+from crmkit.pipeline.stages import import_objects, plan_run, run_import
 
 __all__ = [
     "ImportOptions",

@@ -1,0 +1,111 @@
+"""The associations stage: link records that landed, by the ids the journal recorded.
+
+Runs after every object stage, because an association needs both HubSpot ids. A link whose
+record did not land is reported (``ENDPOINT_NOT_IMPORTED``) and tried again on resume, when
+that record may have landed after all.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from crmkit import OBJECT_TYPES
+from crmkit.pipeline.executor import Done, chunked, run_concurrently
+from crmkit.pipeline.journal import BatchRow, LinkOutcome
+from crmkit.pipeline.progress import StageBar
+from crmkit.pipeline.run import Run, delta, real
+from crmkit.pipeline.writer import LinkResult
+from crmkit.plan.model import ImportPlan
+
+NOT_IMPORTED = "ENDPOINT_NOT_IMPORTED"
+
+
+def import_associations(run: Run, plan: ImportPlan) -> int:
+    """Create the planned associations between records that landed; returns links sent."""
+    journal, writer = real(run)
+    ids = {t: journal.hubspot_ids(t) for t in OBJECT_TYPES}
+    todo = [
+        link
+        for link in journal.links()
+        if link["state"] in ("new", "sent")
+        or (link["state"] == "failed" and link["error_category"] == NOT_IMPORTED)
+    ]
+    groups: dict[tuple[str, str], list[tuple[dict[str, Any], str, str]]] = {}
+    missing: list[LinkOutcome] = []
+    for link in todo:
+        from_id = ids.get(link["from_type"], {}).get(link["from_key"])
+        to_id = ids.get(link["to_type"], {}).get(link["to_key"])
+        if from_id is None or to_id is None:
+            absent = link["from_key"] if from_id is None else link["to_key"]
+            missing.append(
+                _link_outcome(link, "failed", NOT_IMPORTED, f"{absent} was not imported")
+            )
+            continue
+        groups.setdefault((link["from_type"], link["to_type"]), []).append((link, from_id, to_id))
+    if missing:
+        journal.record_links(None, missing, writer.stats())
+    batches = [
+        (pair, chunk)
+        for pair, links in groups.items()
+        for chunk in chunked(links, run.options.link_batch_size)
+    ]
+    total = sum(len(chunk) for _, chunk in batches)
+    if not total:
+        return 0
+    start = time.monotonic()
+    last_stats = {"value": writer.stats()}
+    with StageBar("associations", total, enabled=run.options.progress, unit="link") as bar:
+
+        def send(
+            batch: tuple[tuple[str, str], list[tuple[dict[str, Any], str, str]]],
+        ) -> list[LinkResult]:
+            (from_type, to_type), chunk = batch
+            return writer.associate(from_type, to_type, [(f, t) for _, f, t in chunk])
+
+        def done(item: Done[Any, list[LinkResult]]) -> None:
+            (from_type, to_type), chunk = item.item
+            results = {r.index: r for r in item.result}
+            outcomes = []
+            for index, (link, _, _) in enumerate(chunk):
+                result = results.get(index) or LinkResult(index, "sent", "NO_OUTCOME", "no result")
+                outcomes.append(_link_outcome(link, result.state, result.category, result.message))
+            ok = sum(1 for o in outcomes if o.state == "created")
+            stats = writer.stats()
+            journal.record_links(
+                BatchRow(
+                    t=run.offset_s + (item.started - run.session_clock),
+                    object_type=f"{from_type}->{to_type}",
+                    action="associate",
+                    records=len(outcomes),
+                    succeeded=ok,
+                    failed=len(outcomes) - ok,
+                    attempts=1,
+                    duration_s=item.duration_s,
+                    stats_delta=delta(stats, last_stats["value"]),
+                ),
+                outcomes,
+                stats,
+            )
+            last_stats["value"] = stats
+            bar.update(len(outcomes))
+
+        try:
+            run_concurrently(batches, send, done, concurrency=run.options.concurrency)
+        finally:
+            journal.save_stats(writer.stats(), write_s=time.monotonic() - start)
+    return total
+
+
+def _link_outcome(
+    link: dict[str, Any], state: str, category: str | None, message: str | None
+) -> LinkOutcome:
+    return LinkOutcome(
+        link["from_type"],
+        link["from_key"],
+        link["to_type"],
+        link["to_key"],
+        state,
+        category,
+        message,
+    )
