@@ -85,6 +85,7 @@ def _guarded(fn: Callable[..., Reply], args: tuple[Any, ...]) -> Reply:
 
 
 STATE = web.AppKey("state", SandboxState)
+CID = web.RequestKey("cid", str)
 
 
 def build_app(state: SandboxState) -> web.Application:
@@ -124,7 +125,7 @@ def build_app(state: SandboxState) -> web.Application:
 async def _edge(request: web.Request, handler: Callable[..., Any]) -> web.StreamResponse:
     state = request.app[STATE]
     cid = str(uuid.uuid4())
-    request["cid"] = cid
+    request[CID] = cid
     admin = request.path.startswith("/_sandbox/")
     route_error = request.match_info.http_exception
     endpoint = "unknown" if route_error else _endpoint(request)
@@ -237,7 +238,7 @@ def _wrap(fn: Handler) -> Callable[[web.Request], Awaitable[web.Response]]:
         except Exception:
             log.exception("sandbox handler failed")
             reply = Reply(500, error_body("INTERNAL_ERROR", "internal error"))
-        return _json(reply, request["cid"])
+        return _json(reply, request[CID])
 
     return handle
 
