@@ -42,6 +42,18 @@ def _validated(candidate: str) -> str | None:
     return str(result.normalized)
 
 
+def _drop_glued_word(domain: str) -> str:
+    """``company.com.Phone`` → ``company.com``: a missing space glued the next word on.
+
+    Real domains are written in one case; a Titlecase last label after an all-lowercase
+    domain with a dot is the start of the next sentence.
+    """
+    head, _, last = domain.rpartition(".")
+    if "." in head and head.islower() and last[:1].isupper() and last[1:].islower():
+        return head
+    return domain
+
+
 def _in_url(text: str, start: int) -> bool:
     """True when the candidate sits inside a URL-like token (``https://x/@u``, ``u:p@host``)."""
     token_start = start
@@ -62,7 +74,7 @@ def find_emails(text: str) -> list[str]:
     found: list[str] = []
     for match in _CANDIDATE.finditer(text):
         local = match.group("local").lstrip(_LEADING_JUNK)
-        domain = match.group("domain")
+        domain = _drop_glued_word(match.group("domain"))
         if not local or domain.rsplit(".", 1)[-1].lower() in _FILE_SUFFIXES:
             continue
         if _in_url(text, match.start()):

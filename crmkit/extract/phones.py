@@ -30,6 +30,8 @@ _NEGATIVE = (
     r"order|ord|invoice|inv|ticket|tkt|case|ref|reference|id|account|acct|po|sku|serial|s/n"
     r"|tracking|zip|postal|postcode|iban|ssn|isbn|version|ver|build|confirmation|conf|booking"
     r"|reservation|policy|claim|batch|lot|item|part|model|transaction|txn|receipt|customer"
+    r"|commande|facture|bestellung|bestellnummer|rechnung|kundennummer|auftrag|pedido|factura"
+    r"|fatura|cpf|cnpj|cep|pin|upi|plz"
 )
 _LABELLED_NOT_PHONE = re.compile(
     rf"\b(?:{_NEGATIVE})\b[\s#:.\-]*(?:(?:no|nr|num|number)\b[\s#:.\-]*)?$", re.IGNORECASE
@@ -43,6 +45,7 @@ _PHONE_WORDS = re.compile(
 _GLUED_IDENTIFIER = re.compile(r"(?:[A-Za-z]{1,12}[-_/]|#\s*)$")
 _CURRENCY_BEFORE = re.compile(r"[$€£¥₹]\s*$|\b(?:USD|EUR|GBP|CHF|BRL|INR|JPY)\s*$")
 _CURRENCY_AFTER = re.compile(r"^\s*(?:[$€£¥₹%]|(?:USD|EUR|GBP|CHF|BRL|INR|JPY)\b)")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9_]")
 _SEPARATED = re.compile(r"\d[\s().\-]+\d")
 
 _CELL_LABEL = re.compile(r"^(?:tel|phone|mobile|cell|fax|ph|t|m|p)\s*[:.]\s*", re.IGNORECASE)
@@ -88,8 +91,8 @@ def _plausible(text: str, hit: PhoneHit, number: PhoneNumber) -> bool:
     """Context rules that tell a phone from an identifier, an amount or a bare number."""
     before = text[max(0, hit.start - WINDOW) : hit.start]
     after = text[hit.end : hit.end + 5]
-    if before[-1:].isalnum() or after[:1].isalnum() or after[:1] in ("_", "/"):
-        return False
+    if _ASCII_WORD.match(before[-1:]) or _ASCII_WORD.match(after[:1]) or after[:1] == "/":
+        return False  # glued to a word: part of an identifier (CJK text has no spaces: allowed)
     if _GLUED_IDENTIFIER.search(before) or _LABELLED_NOT_PHONE.search(before):
         return False
     if _CURRENCY_BEFORE.search(before) or _CURRENCY_AFTER.search(after):
