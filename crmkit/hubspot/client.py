@@ -188,8 +188,9 @@ class HubSpotClient:
                     if limiter is not None and slot is not None:
                         limiter.release(slot)
                 status = response.status_code
-                if limiter is not None:
-                    limiter.observe(response.headers)
+                # The headers describe the ten-second window whatever the lane, so they
+                # always correct the objects limiter (never the search or exempt pacers).
+                self.limiter.observe(response.headers)
                 body, decoded = _decode(response)
                 if 200 <= status < 300:
                     if not decoded:
