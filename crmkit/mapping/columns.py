@@ -69,24 +69,30 @@ class _Matcher:
         self.by_compact: dict[str, str] = {}
         for p in targets:
             self.by_compact.setdefault(compact(p.name), p.name)
+        # Labels and synonyms are keyed by their compact form so "LinkedIn URL" (camelCase
+        # split: "linked in url") still equals the synonym "linkedin url".
         self.by_label: dict[str, str] = {}
         for p in targets:
-            self.by_label.setdefault(normalize_header(p.label), p.name)
+            self.by_label.setdefault(compact(p.label), p.name)
         self.read_only = {
             key: p
             for p in schema
             if not p.writable
-            for key in (normalize_header(p.label), compact(p.name))
+            for key in (compact(p.label), compact(p.name))
         }
-        self.synonyms = {k: v for k, v in column_lookup(object_type).items() if v in self.targets}
+        self.synonyms: dict[str, str] = {}
+        for key, prop in column_lookup(object_type).items():
+            if prop in self.targets:
+                self.synonyms.setdefault(key.replace(" ", ""), prop)
         # Fuzzy choices: labels, names and synonym headers, each pointing at its property.
         self.choices: list[str] = []
         self.choice_info: list[tuple[str, str]] = []
         for p in targets:
             self._add_choice(normalize_header(p.label), p.name, f"label {p.label!r}")
             self._add_choice(normalize_header(p.name), p.name, f"name {p.name!r}")
-        for key, prop in self.synonyms.items():
-            self._add_choice(key, prop, f"synonym {key!r}")
+        for key, prop in column_lookup(object_type).items():
+            if prop in self.targets:
+                self._add_choice(key, prop, f"synonym {key!r}")
 
     def _add_choice(self, text: str, prop: str, what: str) -> None:
         if text:
@@ -95,18 +101,18 @@ class _Matcher:
 
     def exact(self, column: str) -> _Candidate | None:
         """Exact name, label or synonym; also tries the header without an own-object prefix."""
-        norm = normalize_header(column)
+        norm, key = normalize_header(column), compact(column)
         if column.strip().lower() in self.by_name:
             return _Candidate(self.by_name[column.strip().lower()], 1.0, "exact name")
-        if compact(column) in self.by_compact:
-            return _Candidate(self.by_compact[compact(column)], 0.98, "name")
-        if norm in self.by_label:
-            return _Candidate(self.by_label[norm], 0.97, "label")
-        if norm in self.synonyms:
-            return _Candidate(self.synonyms[norm], 0.95, "synonym")
+        if key in self.by_compact:
+            return _Candidate(self.by_compact[key], 0.98, "name")
+        if key in self.by_label:
+            return _Candidate(self.by_label[key], 0.97, "label")
+        if key in self.synonyms:
+            return _Candidate(self.synonyms[key], 0.95, "synonym")
         for prefix in OWN_PREFIXES.get(self.object_type, ()):
             if norm.startswith(prefix + " "):
-                rest = norm[len(prefix) + 1 :]
+                rest = norm[len(prefix) + 1 :].replace(" ", "")
                 hit = self.by_label.get(rest) or self.synonyms.get(rest)
                 if hit:
                     return _Candidate(hit, 0.9, f"synonym after prefix {prefix!r}")
@@ -130,7 +136,7 @@ class _Matcher:
         return sorted(out.values(), key=lambda c: -c.confidence)
 
     def read_only_hit(self, column: str) -> PropertyDef | None:
-        return self.read_only.get(normalize_header(column)) or self.read_only.get(compact(column))
+        return self.read_only.get(compact(column))
 
 
 def _candidates(

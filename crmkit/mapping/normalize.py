@@ -17,26 +17,25 @@ _TOKEN_RE = re.compile(r"\b(" + "|".join(re.escape(k) for k in _TOKENS) + r")\b"
 
 @lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
-    """Lower-case words separated by one space: accents, punctuation and camelCase removed.
+    """Lower-case words separated by one space: accents and punctuation removed.
 
     ``&`` becomes the word ``and`` ("Food & Beverages" = "Food and Beverages").
     """
     s = unicodedata.normalize("NFKD", text)
     s = "".join(c for c in s if not unicodedata.combining(c))
-    s = _CAMEL_1.sub(" ", s)
-    s = _CAMEL_2.sub(" ", s)
     s = s.replace("&", " and ").replace("'", "")
     return _NON_ALNUM.sub(" ", s.lower()).strip()
 
 
 @lru_cache(maxsize=65536)
 def normalize_header(text: str) -> str:
-    """:func:`normalize` for column headers and labels, plus word variants ("e-mail", "no.").
+    """:func:`normalize` for headers and labels: camelCase split, word variants ("e-mail", "no.").
 
     ``#`` becomes the word ``number`` because headers such as "# Employees" or "Ticket #" carry
     meaning in it.
     """
-    s = normalize(text.replace("#", " number "))
+    s = _CAMEL_2.sub(" ", _CAMEL_1.sub(" ", text.replace("#", " number ")))
+    s = normalize(s)
     return _TOKEN_RE.sub(lambda m: _TOKENS[m.group(1)], s)
 
 
