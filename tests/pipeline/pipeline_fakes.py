@@ -58,7 +58,17 @@ def make_plan(
         )
         for n in range(rejected_contacts)
     ]
-    tick = [record("tickets", f"t{i}", i + 2, subject=f"Ticket {i}") for i in range(tickets)]
+    tick = [
+        record(
+            "tickets",
+            f"t{i}",
+            i + 2,
+            subject=f"Ticket {i}",
+            hs_pipeline="0",
+            hs_pipeline_stage="1",
+        )
+        for i in range(tickets)
+    ]
     extra = [
         PlannedRecord(
             "contacts",
