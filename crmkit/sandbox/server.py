@@ -138,7 +138,7 @@ def running(options: SandboxOptions | None = None, **overrides: Any) -> Iterator
             loop.run_forever()
         finally:
             loop.run_until_complete(server.stop())
-            loop.run_until_complete(loop.shutdown_asyncgens())
+            _cancel_leftovers(loop)
             loop.close()
 
     thread = threading.Thread(target=run, name="crmkit-sandbox", daemon=True)
@@ -152,3 +152,12 @@ def running(options: SandboxOptions | None = None, **overrides: Any) -> Iterator
     finally:
         loop.call_soon_threadsafe(loop.stop)
         thread.join()
+
+
+def _cancel_leftovers(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel answers still held back (hang faults) so the loop closes without warnings."""
+    pending = asyncio.all_tasks(loop)
+    for task in pending:
+        task.cancel()
+    loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    loop.run_until_complete(loop.shutdown_asyncgens())
