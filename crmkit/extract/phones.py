@@ -76,14 +76,17 @@ class PhoneHit:
 
 
 def _hit(number: PhoneNumber, raw: str, start: int, end: int) -> PhoneHit:
+    # is_valid_number() would look the region up again: do it once (costly for +1 numbers)
+    region = phonenumbers.region_code_for_number(number)
+    valid = region is not None and phonenumbers.is_valid_number_for_region(number, region)
     return PhoneHit(
         e164=phonenumbers.format_number(number, _E164),
         extension=number.extension or None,
-        valid=phonenumbers.is_valid_number(number),
+        valid=valid,
         raw=raw,
         start=start,
         end=end,
-        region=phonenumbers.region_code_for_number(number),
+        region=region,
     )
 
 

@@ -3,12 +3,16 @@
 CRM columns repeat a lot (the same company phone on every contact, template ticket bodies), and
 the matchers cost tens of microseconds per string, so the work is done per distinct value
 (``pd.factorize``) and spread back, which keeps a million-row column in seconds.
+
+Rows with equal text share one result list: treat the lists as read-only (copy before
+changing one).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 from crmkit.extract.emails import find_emails
@@ -17,9 +21,10 @@ from crmkit.extract.phones import find_phones
 
 def _per_distinct(series: pd.Series, extract: Callable[[str], list[str]]) -> pd.Series:
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    results = [extract(value) if isinstance(value, str) else [] for value in uniques]
-    # a fresh list per row: callers may mutate one row's list without touching the others
-    values = [list(results[code]) if code >= 0 else [] for code in codes]
+    results = np.empty(len(uniques) + 1, dtype=object)
+    results[:-1] = [extract(value) if isinstance(value, str) else [] for value in uniques]
+    results[-1] = []  # code -1 (missing) indexes the last slot
+    values = results[codes]  # equal cells share one list: copying a million lists costs seconds
     return pd.Series(values, index=series.index, name=series.name, dtype=object)
 
 
