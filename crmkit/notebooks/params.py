@@ -43,7 +43,10 @@ def notebook_parameters(path: Path | str) -> dict[str, Any]:
     notebook = Path(path)
     if not notebook.is_file():
         raise ConfigError(f"notebook {notebook} does not exist")
-    found = papermill.inspect_notebook(str(notebook))
+    try:
+        found = papermill.inspect_notebook(str(notebook), parameters=None)
+    except ValueError as exc:  # no kernel or language in the metadata, unparseable JSON
+        raise ConfigError(f"notebook {notebook}: {exc}") from None
     return {name: _literal(spec.get("default", "None")) for name, spec in found.items()}
 
 

@@ -13,7 +13,9 @@ import json
 import os
 import re
 import secrets
-from collections.abc import Iterator, Mapping, Sequence
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -89,6 +91,10 @@ def _record_report_path(run_dir: Path, report_html: Path) -> None:
     partial.replace(path)
 
 
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
 def _footer(run_id: str, target: str | None, dry_run: Any) -> str:
     where = "dry run (nothing written)" if dry_run or not target else f"target {target}"
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -105,13 +111,16 @@ def run_notebooks(
     notebooks: Sequence[Path] | None = None,
     kernel_name: str = "python3",
     timeout_s: float | None = None,
+    log: Callable[[str], None] | None = None,
 ) -> Path:
     """Execute the notebooks in order into the run folder and return the report.html path.
 
     ``params`` are ``-p name=value`` pairs (strings are typed after each notebook's defaults)
     or already-typed values. A notebook that stops raises ``NotebookError`` after the report
-    of what ran is exported, so the page shows the failing cell's error too.
+    of what ran is exported, so the page shows the failing cell's error too. ``log`` gets one
+    line per notebook (default: stderr, since a run takes minutes and is otherwise silent).
     """
+    say = log or _stderr
     data = Path(data_dir).resolve()
     if not data.is_dir():
         raise ConfigError(f"data folder {data_dir} does not exist")
@@ -137,22 +146,27 @@ def run_notebooks(
     executed: list[Path] = []
     failure: tuple[Path, PapermillExecutionError] | None = None
     with kernel_environment(KERNEL_ENV):
-        for source in sources:
+        for number, source in enumerate(sources, start=1):
             destination = executed_dir / source.name
             executed.append(destination)
+            say(f"[{number}/{len(sources)}] {source.name} …")
+            began = time.monotonic()
             try:
                 papermill.execute_notebook(
                     str(source),
                     str(destination),
                     parameters=parameters_for(declared[source.name], values),
                     kernel_name=kernel_name,
+                    language="python",
                     progress_bar=False,
                     cwd=str(source.parent),
                     execution_timeout=timeout_s,
                 )
             except PapermillExecutionError as exc:
                 failure = (destination, exc)
+                say(f"      {source.name} stopped: {exc.ename}: {exc.evalue}")
                 break
+            say(f"      done in {time.monotonic() - began:.1f} s")
 
     report = export_report(
         executed,
