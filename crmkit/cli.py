@@ -63,7 +63,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
             f" crmkit import --resume {result.run_id} --output {args.output}",
             file=sys.stderr,
         )
-    return EXIT_OK if result.complete else EXIT_INCOMPLETE
+    planned = result.report.get("status") == "planned"  # a dry run: nothing was to land
+    return EXIT_OK if result.complete or planned else EXIT_INCOMPLETE
 
 
 def _cmd_rollback(args: argparse.Namespace) -> int:

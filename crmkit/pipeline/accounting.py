@@ -4,8 +4,11 @@ Per object type: ``rows = rejected + duplicates + created + updated + failed`` (
 run, ``rows = rejected + duplicates + planned``). Contacts created from tickets' emails are
 not rows of the contacts file; they are counted apart as ``created_from_tickets``. A record
 that was never sent because the run stopped counts as failed (category ``NOT_SENT``) until a
-resume sends it. If the counts do not add up, crmkit has lost track of a row: that is a bug,
-and it raises instead of printing a report that looks fine.
+resume sends it. ``errors_by_category`` counts rejected rows by their first reason (a bad
+email that coercion blanks is not counted again as a missing one), and records and links that
+did not land by HubSpot's reason: the same lines errors.csv holds. If the counts do not add
+up, crmkit has lost track of a row: that is a bug, and it raises instead of printing a report
+that looks fine.
 """
 
 from __future__ import annotations
@@ -80,9 +83,11 @@ def account(plan: ImportPlan, journal: Journal | None) -> Accounting:
             f"associations: {planned_links} planned but {sum(links.values())} journaled"
         )
 
-    categories: Counter[str] = Counter(
-        issue.category for issue in plan.issues if issue.severity == "error"
-    )
+    first_reason: dict[tuple[str, int], str] = {}
+    for issue in plan.issues:
+        if issue.severity == "error":
+            first_reason.setdefault((issue.file, issue.row), issue.category)
+    categories: Counter[str] = Counter(first_reason.values())
     if journal is not None:
         categories.update(journal.failure_categories())
     complete = (
