@@ -45,7 +45,8 @@ _UTF8_MULTIBYTE = re.compile(
 )
 _HIGH_BYTE = re.compile(rb"[\x80-\xff]")
 _HIGH_RUN = re.compile(rb"[\x80-\xff]{3,}")
-_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
+_SEP_HINT = re.compile(r"sep=([,;\t|])\r?\n")
 _WESTERN = {"cp1252", "latin_1", "iso8859_15", "iso8859_1"}
 
 
@@ -67,6 +68,8 @@ class Dialect:
 
     encoding: str
     delimiter: str
+    skip_lines: int = 0
+    """1 when the file starts with Excel's ``sep=;`` hint line, which is not a row."""
 
 
 def check_path(path: Path) -> None:
@@ -276,5 +279,8 @@ def detect(path: Path) -> Dialect:
         encoding = guess_encoding(sample, whole)
     except Undecodable as problem:
         raise undecodable_error(path, problem, sample, whole) from None
-    text = decode_sample(sample, encoding, whole)
+    text = decode_sample(sample, encoding, whole).lstrip("\ufeff")
+    hint = _SEP_HINT.match(text)
+    if hint:  # Excel's hint decides, and Excel does not show that line as a row
+        return Dialect(encoding=encoding, delimiter=hint.group(1), skip_lines=1)
     return Dialect(encoding=encoding, delimiter=guess_delimiter(text, file))

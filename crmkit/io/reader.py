@@ -152,6 +152,7 @@ def _pandas_options(dialect: Dialect, found: Scan) -> dict[str, Any]:
         "sep": dialect.delimiter,
         "encoding": dialect.encoding,
         "encoding_errors": "strict",
+        "skiprows": dialect.skip_lines,
         "header": 0,
         "names": list(range(found.width)),
         "usecols": list(range(n)) if found.width > n else None,

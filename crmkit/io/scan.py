@@ -94,6 +94,8 @@ def scan(path: Path, dialect: Dialect, *, strict: bool) -> Scan:
     """
     file = str(path)
     with path.open(encoding=dialect.encoding, newline="", errors="strict") as fh:
+        for _ in range(dialect.skip_lines):
+            fh.readline()
         reader = csv.reader(fh, delimiter=dialect.delimiter)
         try:
             raw = next(reader, None)

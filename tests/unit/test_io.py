@@ -210,6 +210,40 @@ def test_delimiters(tmp_path: Path, text: str, delimiter: str) -> None:
     assert list(table.frame.columns) == header
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr (old Mac)"])
+def test_line_endings(tmp_path: Path, newline: str) -> None:
+    """Every line-ending convention gives the same rows."""
+    text = newline.join(["Name,City", "Ann,Paris", '"Bob\nJr",Lyon', ""])
+    table = read_csv(write(tmp_path, text))
+    assert table.frame.to_dict("index") == {
+        2: {"Name": "Ann", "City": "Paris"},
+        3: {"Name": "Bob\nJr", "City": "Lyon"},
+    }
+
+
+def test_trailing_blank_line_is_an_empty_row(tmp_path: Path) -> None:
+    """A blank line is a spreadsheet row too: reported as EMPTY_ROW, never silently lost."""
+    table = read_csv(write(tmp_path, "a,b\n1,2\n\n"))
+    assert [(i.row, i.category) for i in table.rejected] == [(3, EMPTY_ROW)]
+    assert table.rows == 2
+
+
+def test_vertical_tab_in_cells_is_text(tmp_path: Path) -> None:
+    """Excel writes vertical tabs for in-cell line breaks: not a sign of a binary file."""
+    table = read_csv(write(tmp_path, b'a,b\n1,"x\x0by"\n'))
+    assert table.frame.loc[2, "b"] == "x\x0by"
+
+
+def test_excel_sep_hint_line(tmp_path: Path) -> None:
+    """Excel's ``sep=;`` first line sets the delimiter and is not a row or the header."""
+    table = read_csv(write(tmp_path, "sep=;\r\nName;Amount\r\nAnn;1,5\r\nBob;2\r\n"))
+    assert table.delimiter == ";"
+    assert list(table.frame.columns) == ["Name", "Amount"]
+    assert table.frame.index.tolist() == [2, 3]
+    chunks = list(iter_csv(table.path, chunk_rows=1))
+    assert [c.frame.index.tolist() for c in chunks] == [[2], [3]]
+
+
 # ---------------------------------------------------------------------------- cells and rows
 
 
