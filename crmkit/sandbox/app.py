@@ -102,7 +102,10 @@ def build_app(state: SandboxState) -> web.Application:
         r.add_post(f"/crm/v3/objects/{{type}}/batch/{action}", _wrap(_object_batch(fn)))
     r.add_post("/crm/v3/objects/{type}/search", _wrap(_search))
     r.add_get("/crm/v3/objects/{type}", _wrap(_list))
+    r.add_post("/crm/v3/objects/{type}", _wrap(_object_batch(objects.create_one)))
     r.add_get("/crm/v3/objects/{type}/{id}", _wrap(_get_one))
+    r.add_patch("/crm/v3/objects/{type}/{id}", _wrap(_update_one))
+    r.add_delete("/crm/v3/objects/{type}/{id}", _wrap(_archive_one))
     r.add_get("/crm/v3/properties/{type}", _wrap(_list_properties))
     r.add_post("/crm/v3/properties/{type}", _wrap(_create_property))
     r.add_get("/crm/v3/properties/{type}/{name}", _wrap(_read_property))
@@ -301,6 +304,19 @@ async def _get_one(request: web.Request) -> Reply:
     state = request.app[STATE]
     args = (state.store, _type(request), request.match_info["id"], _query(request))
     return await state.call(objects.get_one, *args)
+
+
+async def _update_one(request: web.Request) -> Reply:
+    state = request.app[STATE]
+    object_type, body = _type(request), await _body(request)
+    args = (state.store, object_type, request.match_info["id"], _query(request), body)
+    return await state.call(objects.update_one, *args)
+
+
+async def _archive_one(request: web.Request) -> Reply:
+    state = request.app[STATE]
+    args = (state.store, _type(request), request.match_info["id"])
+    return await state.call(objects.archive_one, *args)
 
 
 async def _list_properties(request: web.Request) -> Reply:

@@ -340,8 +340,8 @@ def batch_archive(store: Store, object_type: str, body: Any) -> Reply:
 
 
 def get_one(store: Store, object_type: str, raw_id: str, query: Mapping[str, list[str]]) -> Reply:
-    id_property = (query.get("idProperty") or [""])[0]
-    archived = (query.get("archived") or ["false"])[0].lower() == "true"
+    id_property = _first(query, "idProperty")
+    archived = _first(query, "archived").lower() == "true"
     if archived:
         record = store.get(object_type, int(raw_id), archived=True) if raw_id.isdigit() else None
     else:
@@ -364,6 +364,42 @@ def list_page(store: Store, object_type: str, query: Mapping[str, list[str]]) ->
             "next": {"after": cursor, "link": f"/crm/v3/objects/{object_type}?after={cursor}"}
         }
     return Reply(200, body)
+
+
+# -- single-object calls (the SDK's basic API) ------------------------------------------------
+def create_one(store: Store, object_type: str, body: Any) -> Reply:
+    """``POST /crm/v3/objects/{type}``: a batch of one, answered with the object itself."""
+    item = {k: v for k, v in (body or {}).items() if k != "objectWriteTraceId"}
+    reply = batch_create(store, object_type, {"inputs": [item]})
+    return _single(reply, 201)
+
+
+def update_one(
+    store: Store, object_type: str, raw_id: str, query: Mapping[str, list[str]], body: Any
+) -> Reply:
+    """``PATCH /crm/v3/objects/{type}/{id}``; 404 when the record does not exist."""
+    properties = body.get("properties") if isinstance(body, dict) else None
+    item = {"id": raw_id, "properties": properties, "idProperty": _first(query, "idProperty")}
+    reply = batch_update(store, object_type, {"inputs": [item]})
+    if reply.status == 207:
+        return Reply(404, error_body("OBJECT_NOT_FOUND", "resource not found"))
+    return _single(reply, 200)
+
+
+def archive_one(store: Store, object_type: str, raw_id: str) -> Reply:
+    """``DELETE /crm/v3/objects/{type}/{id}`` → 204 whether or not it existed."""
+    return batch_archive(store, object_type, {"inputs": [{"id": raw_id}]})
+
+
+def _single(reply: Reply, status: int) -> Reply:
+    if reply.status != status or reply.body is None:
+        return reply
+    result: JSON = reply.body["results"][0]
+    return Reply(status, result)
+
+
+def _first(query: Mapping[str, list[str]], key: str) -> str:
+    return (query.get(key) or [""])[0]
 
 
 # -- helpers --------------------------------------------------------------------------------

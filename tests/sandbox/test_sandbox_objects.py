@@ -372,3 +372,25 @@ def test_inline_associations_on_create(api: Api) -> None:
         },
     )
     assert bad.status_code == 400
+
+
+def test_single_object_create_update_archive(api: Api) -> None:
+    """The basic (non-batch) calls the SDK's basic_api uses."""
+    created = api.post("/crm/v3/objects/contacts", {"properties": {"email": "one@x.com"}})
+    assert created.status_code == 201
+    record_id = created.json()["id"]
+    patched = api.session.patch(
+        f"{api.url}/crm/v3/objects/contacts/{record_id}",
+        json={"properties": {"firstname": "One"}},
+        timeout=5,
+    )
+    assert patched.status_code == 200 and patched.json()["properties"]["firstname"] == "One"
+    missing = api.session.patch(
+        f"{api.url}/crm/v3/objects/contacts/999999", json={"properties": {}}, timeout=5
+    )
+    assert missing.status_code == 404
+    gone = api.session.delete(f"{api.url}/crm/v3/objects/contacts/{record_id}", timeout=5)
+    assert gone.status_code == 204
+    assert api.get(f"/crm/v3/objects/contacts/{record_id}").status_code == 404
+    again = api.post("/crm/v3/objects/contacts", {"properties": {"email": "bad"}})
+    assert again.status_code == 400 and again.json()["category"] == "VALIDATION_ERROR"
