@@ -34,9 +34,14 @@ _CELL_TRIM = "\"'()[]<>{}.,;:"
 
 @lru_cache(maxsize=65_536)
 def _validated(candidate: str) -> str | None:
-    """Normalised address (domain lower-cased, local part kept) or None; cached per string."""
+    """Normalised address (domain lower-cased, local part kept) or None; cached per string.
+
+    ``test_environment`` admits the reserved ``.test`` names that demo and sandbox data use
+    (RFC 2606); ``localhost``, ``.local``, ``.invalid`` and the like stay refused. Role
+    mailboxes (``Sales@``, ``Postmaster@``) are lower-cased by email-validator (RFC 2142).
+    """
     try:
-        result = validate_email(candidate, check_deliverability=False)
+        result = validate_email(candidate, check_deliverability=False, test_environment=True)
     except EmailNotValidError:
         return None
     return str(result.normalized)
