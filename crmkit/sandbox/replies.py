@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 JSON = dict[str, Any]
@@ -40,8 +39,8 @@ def now_ms() -> int:
 
 def iso(ms: int) -> str:
     """Epoch milliseconds as HubSpot's ISO-8601 with milliseconds and ``Z``."""
-    stamp = datetime.fromtimestamp(ms / 1000, tz=UTC)
-    return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
+    seconds, millis = divmod(ms, 1000)
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{millis:03d}Z"
 
 
 def batch_envelope(results: list[JSON], errors: list[JSON], started_ms: int, **extra: Any) -> JSON:

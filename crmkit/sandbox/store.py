@@ -81,6 +81,7 @@ class Store:
             self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.executescript(_TABLES)
         self._schemas: dict[str, dict[str, JSON]] = {}
+        self._uniques: dict[str, frozenset[str]] = {}
 
     def close(self) -> None:
         self._conn.close()
@@ -117,12 +118,16 @@ class Store:
             (object_type, prop["name"], json.dumps(prop)),
         )
         self._schemas.pop(object_type, None)
+        self._uniques.pop(object_type, None)
 
-    def unique_properties(self, object_type: str) -> set[str]:
+    def unique_properties(self, object_type: str) -> frozenset[str]:
         """Properties whose values identify one record (contacts' email is always one)."""
-        names = {n for n, p in self.properties(object_type).items() if p.get("hasUniqueValue")}
-        if object_type == "contacts":
-            names.add("email")
+        names = self._uniques.get(object_type)
+        if names is None:
+            found = {n for n, p in self.properties(object_type).items() if p.get("hasUniqueValue")}
+            if object_type == "contacts":
+                found.add("email")
+            names = self._uniques[object_type] = frozenset(found)
         return names
 
     # -- records ----------------------------------------------------------------------------
@@ -273,6 +278,7 @@ class Store:
                 self._conn.execute(f"DELETE FROM {table}")
             self._conn.execute("DELETE FROM sqlite_sequence")
         self._schemas.clear()
+        self._uniques.clear()
 
 
 def _record(row: tuple[object, ...]) -> Record:
