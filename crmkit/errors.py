@@ -77,6 +77,9 @@ class ConfigError(InputError):
 class HubSpotError(CrmkitError):
     """A non-success answer from the HubSpot API (or the sandbox)."""
 
+    attempts: int = 1
+    """HTTP attempts the call made before this error was final (set by the client)."""
+
     def __init__(
         self,
         message: str,

@@ -181,9 +181,11 @@ class HubSpotClient:
                     )
                 except TRANSPORT_ERRORS as exc:
                     outcome = "transport_error"
-                    raise TransportError(
+                    failure = TransportError(
                         self._scrub(f"{method} {path}: no answer ({type(exc).__name__}: {exc})")
-                    ) from exc
+                    )
+                    failure.attempts = state.attempts
+                    raise failure from exc
                 finally:
                     if limiter is not None and slot is not None:
                         limiter.release(slot)
@@ -195,14 +197,17 @@ class HubSpotClient:
                 if 200 <= status < 300:
                     if not decoded:
                         outcome = "transport_error"
-                        raise TransportError(
+                        unreadable = TransportError(
                             f"{method} {path}: answer {status} with an unreadable body",
                             status=status,
                         )
+                        unreadable.attempts = state.attempts
+                        raise unreadable
                     return ApiResponse(status, body, dict(response.headers), state.attempts)
                 error = error_from_response(status, body, response.headers)
                 error.message = self._scrub(error.message)
                 error.args = (error.message,)
+                error.attempts = state.attempts
                 outcome = _outcome_of(status)
                 self._before_retry(error, state, response.headers, lane)
                 raise error

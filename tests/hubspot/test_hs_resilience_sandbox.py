@@ -183,6 +183,26 @@ def test_a_create_that_landed_before_a_500_is_reported_as_a_conflict(
     assert [outcome.error.existing_id] == [c["id"] for c in listed]
 
 
+def test_a_batch_that_exhausts_its_retries_yields_failed_outcomes(
+    starter: RunningSandbox,
+) -> None:
+    """Every attempt fails: no exception, each input TRANSIENT_EXHAUSTED after 3 attempts."""
+    starter.reset()
+    starter.set_faults(1.0, {"error_before_write": 1.0})
+    retry = RetryPolicy(max_attempts=3, base_delay_s=0.01, max_delay_s=0.02)
+    try:
+        with HubSpotClient(starter.base_url, starter.token, tier="starter", retry=retry) as client:
+            items = [{"id": f"x{i}@example.com", "properties": {}} for i in range(3)]
+            outcomes = write_isolated(client, "contacts", "upsert", items, id_property="email")
+            assert client.stats.requests == 3 and client.stats.server_errors == 3
+    finally:
+        starter.set_faults(0.0)
+    for outcome in outcomes:
+        assert not outcome.ok and outcome.error is not None
+        assert outcome.error.category == "TRANSIENT_EXHAUSTED" and outcome.attempts == 3
+        assert outcome.error.status in (500, 502, 503)
+
+
 def test_faults_at_random_lose_and_duplicate_nothing(starter: RunningSandbox) -> None:
     """30 % faults of every kind over 40 batches on 8 threads: 240 contacts, each once."""
     starter.reset()
