@@ -18,7 +18,7 @@ from typing import Any
 
 from aiohttp import web
 
-from crmkit.sandbox import associations, objects, properties, search
+from crmkit.sandbox import associations, objects, properties, reads, search
 from crmkit.sandbox.faults import FaultInjector
 from crmkit.sandbox.options import SandboxOptions
 from crmkit.sandbox.ratelimit import MESSAGES, POLICIES, RateLimiter
@@ -95,9 +95,9 @@ def build_app(state: SandboxState) -> web.Application:
     for action, fn in (
         ("create", objects.batch_create),
         ("upsert", objects.batch_upsert),
-        ("read", objects.batch_read),
+        ("read", reads.batch_read),
         ("update", objects.batch_update),
-        ("archive", objects.batch_archive),
+        ("archive", reads.batch_archive),
     ):
         r.add_post(f"/crm/v3/objects/{{type}}/batch/{action}", _wrap(_object_batch(fn)))
     r.add_post("/crm/v3/objects/{type}/search", _wrap(_search))
@@ -297,13 +297,13 @@ async def _search(request: web.Request) -> Reply:
 
 async def _list(request: web.Request) -> Reply:
     state = request.app[STATE]
-    return await state.call(objects.list_page, state.store, _type(request), _query(request))
+    return await state.call(reads.list_page, state.store, _type(request), _query(request))
 
 
 async def _get_one(request: web.Request) -> Reply:
     state = request.app[STATE]
     args = (state.store, _type(request), request.match_info["id"], _query(request))
-    return await state.call(objects.get_one, *args)
+    return await state.call(reads.get_one, *args)
 
 
 async def _update_one(request: web.Request) -> Reply:
@@ -316,7 +316,7 @@ async def _update_one(request: web.Request) -> Reply:
 async def _archive_one(request: web.Request) -> Reply:
     state = request.app[STATE]
     args = (state.store, _type(request), request.match_info["id"])
-    return await state.call(objects.archive_one, *args)
+    return await state.call(reads.archive_one, *args)
 
 
 async def _list_properties(request: web.Request) -> Reply:

@@ -1,4 +1,4 @@
-"""CRM object endpoints: batch create/upsert/update/read/archive, single read, list.
+"""Writing CRM objects: batch create, upsert and update, and their single-object forms.
 
 Whole-batch rejection is the default (nothing written, 400 listing every invalid value, or 409
 for the first unique-value conflict). When every input carries a unique ``objectWriteTraceId``
@@ -12,24 +12,28 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crmkit.sandbox import associations
+from crmkit.sandbox.records import (
+    batch_inputs,
+    first,
+    not_found,
+    reject_duplicates,
+    render,
+    resolve,
+    trace_ids,
+)
 from crmkit.sandbox.replies import (
     JSON,
     ApiFailure,
     Reply,
     batch_envelope,
     error_body,
-    iso,
     now_ms,
     standard_error,
 )
-from crmkit.sandbox.schemadata import DEFAULT_PROPERTIES, SINGULAR
+from crmkit.sandbox.schemadata import SINGULAR
 from crmkit.sandbox.store import Record, Store, unique_key
 from crmkit.sandbox.validation import Problem, check_properties, check_ticket, check_value
 from crmkit.sandbox.validation import problems_message as _listing
-
-MAX_BATCH = 100
-_ALWAYS = ("createdate", "hs_object_id")
-_MODIFIED = {"contacts": "lastmodifieddate"}
 
 
 @dataclass
@@ -52,29 +56,9 @@ class Refusal:
 Planner = Callable[[JSON], Plan | Refusal]
 
 
-def render(record: Record, requested: list[str] | None = None, *, full: bool = False) -> JSON:
-    """A record as HubSpot returns it: all values are strings (null when asked for but empty)."""
-    if full:
-        props: dict[str, str | None] = dict(record.properties)
-    else:
-        names = requested if requested else list(DEFAULT_PROPERTIES[record.object_type])
-        modified = _MODIFIED.get(record.object_type, "hs_lastmodifieddate")
-        props = {n: record.properties.get(n) for n in (*names, *_ALWAYS, modified)}
-    out: JSON = {
-        "id": str(record.id),
-        "properties": props,
-        "createdAt": iso(record.created_at),
-        "updatedAt": iso(record.updated_at),
-        "archived": record.archived,
-    }
-    if record.archived_at is not None:
-        out["archivedAt"] = iso(record.archived_at)
-    return out
-
-
 # -- batch writes ---------------------------------------------------------------------------
 def batch_create(store: Store, object_type: str, body: Any) -> Reply:
-    inputs = _inputs(body)
+    inputs = batch_inputs(body)
     schema = store.properties(object_type)
 
     def plan(item: JSON) -> Plan | Refusal:
@@ -90,7 +74,7 @@ def batch_create(store: Store, object_type: str, body: Any) -> Reply:
 
 
 def batch_upsert(store: Store, object_type: str, body: Any) -> Reply:
-    inputs = _inputs(body)
+    inputs = batch_inputs(body)
     schema = store.properties(object_type)
     unique = store.unique_properties(object_type)
     keys: list[str] = []
@@ -112,7 +96,7 @@ def batch_upsert(store: Store, object_type: str, body: Any) -> Reply:
                 f"{id_property} is not a unique property; upsert needs hasUniqueValue: true.",
             )
         keys.append(unique_key(id_property, str(item.get("id", ""))))
-    _reject_duplicates(keys)
+    reject_duplicates(keys)
 
     def plan(item: JSON) -> Plan | Refusal:
         id_property = str(item["idProperty"])
@@ -136,13 +120,13 @@ def batch_upsert(store: Store, object_type: str, body: Any) -> Reply:
 
 
 def batch_update(store: Store, object_type: str, body: Any) -> Reply:
-    inputs = _inputs(body)
+    inputs = batch_inputs(body)
     schema = store.properties(object_type)
     id_property = body.get("idProperty") if isinstance(body, dict) else None
-    _reject_duplicates([str(i.get("id", "")) for i in inputs])
+    reject_duplicates([str(i.get("id", "")) for i in inputs])
 
     def plan(item: JSON) -> Plan | Refusal:
-        record = _resolve(store, object_type, item.get("id"), item.get("idProperty") or id_property)
+        record = resolve(store, object_type, item.get("id"), item.get("idProperty") or id_property)
         if record is None:
             return Refusal(missing=str(item.get("id", "")))
         values, problems = check_properties(schema, item.get("properties"), object_type)
@@ -163,7 +147,7 @@ def _execute(
     upsert: bool = False,
 ) -> Reply:
     started = now_ms()
-    traces = _trace_ids(inputs)
+    traces = trace_ids(inputs)
     results: list[JSON] = []
     errors: list[JSON] = []
     if traces is None:
@@ -174,7 +158,7 @@ def _execute(
             if isinstance(outcome, Plan):
                 plans.append(outcome)
             elif outcome.missing is not None:
-                errors.append(_not_found(object_type, [outcome.missing]))
+                errors.append(not_found(object_type, [outcome.missing]))
             else:
                 problems += outcome.problems
         if problems:
@@ -264,7 +248,7 @@ def _raise_conflict(
 
 def _refusal_error(object_type: str, refusal: Refusal, trace: str) -> JSON:
     if refusal.missing is not None:
-        error = _not_found(object_type, [refusal.missing])
+        error = not_found(object_type, [refusal.missing])
     else:
         names = [p.name for p in refusal.problems]
         error = standard_error(
@@ -307,65 +291,7 @@ def _inline_links(
     return links, problems
 
 
-# -- reads and archive ----------------------------------------------------------------------
-def batch_read(store: Store, object_type: str, body: Any) -> Reply:
-    inputs = _inputs(body)
-    started = now_ms()
-    id_property = body.get("idProperty")
-    requested = _names(body.get("properties"))
-    ids = [str(i.get("id", "")) for i in inputs]
-    _reject_duplicates(ids)
-    results: list[JSON] = []
-    missing: list[str] = []
-    for raw_id in ids:
-        record = _resolve(store, object_type, raw_id, id_property)
-        if record is None:
-            missing.append(raw_id)
-        else:
-            results.append(render(record, requested))
-    errors = [_not_found(object_type, missing)] if missing else []
-    return Reply(207 if missing else 200, batch_envelope(results, errors, started))
-
-
-def batch_archive(store: Store, object_type: str, body: Any) -> Reply:
-    inputs = _inputs(body)
-    ids = [str(i.get("id", "")) for i in inputs]
-    _reject_duplicates(ids)
-    now = now_ms()
-    with store.transaction():
-        for raw_id in ids:
-            if raw_id.isdigit():
-                store.archive(object_type, int(raw_id), now)
-    return Reply(204)
-
-
-def get_one(store: Store, object_type: str, raw_id: str, query: Mapping[str, list[str]]) -> Reply:
-    id_property = _first(query, "idProperty")
-    archived = _first(query, "archived").lower() == "true"
-    if archived:
-        record = store.get(object_type, int(raw_id), archived=True) if raw_id.isdigit() else None
-    else:
-        record = _resolve(store, object_type, raw_id, id_property)
-    if record is None:
-        return Reply(404, error_body("OBJECT_NOT_FOUND", "resource not found"))
-    return Reply(200, render(record, _names(query.get("properties"))))
-
-
-def list_page(store: Store, object_type: str, query: Mapping[str, list[str]]) -> Reply:
-    limit = _int((query.get("limit") or ["10"])[0], "limit")
-    after = _int((query.get("after") or ["0"])[0], "after")
-    limit = max(1, min(limit, 100))
-    records = store.page(object_type, after, limit + 1)
-    requested = _names(query.get("properties"))
-    body: JSON = {"results": [render(r, requested) for r in records[:limit]]}
-    if len(records) > limit:
-        cursor = str(records[limit - 1].id)
-        body["paging"] = {
-            "next": {"after": cursor, "link": f"/crm/v3/objects/{object_type}?after={cursor}"}
-        }
-    return Reply(200, body)
-
-
+# -- single-object calls (the SDK's basic API) -----------------------------------------------
 # -- single-object calls (the SDK's basic API) ------------------------------------------------
 def create_one(store: Store, object_type: str, body: Any) -> Reply:
     """``POST /crm/v3/objects/{type}``: a batch of one, answered with the object itself."""
@@ -379,16 +305,11 @@ def update_one(
 ) -> Reply:
     """``PATCH /crm/v3/objects/{type}/{id}``; 404 when the record does not exist."""
     properties = body.get("properties") if isinstance(body, dict) else None
-    item = {"id": raw_id, "properties": properties, "idProperty": _first(query, "idProperty")}
+    item = {"id": raw_id, "properties": properties, "idProperty": first(query, "idProperty")}
     reply = batch_update(store, object_type, {"inputs": [item]})
     if reply.status == 207:
         return Reply(404, error_body("OBJECT_NOT_FOUND", "resource not found"))
     return _single(reply, 200)
-
-
-def archive_one(store: Store, object_type: str, raw_id: str) -> Reply:
-    """``DELETE /crm/v3/objects/{type}/{id}`` → 204 whether or not it existed."""
-    return batch_archive(store, object_type, {"inputs": [{"id": raw_id}]})
 
 
 def _single(reply: Reply, status: int) -> Reply:
@@ -396,85 +317,3 @@ def _single(reply: Reply, status: int) -> Reply:
         return reply
     result: JSON = reply.body["results"][0]
     return Reply(status, result)
-
-
-def _first(query: Mapping[str, list[str]], key: str) -> str:
-    return (query.get(key) or [""])[0]
-
-
-# -- helpers --------------------------------------------------------------------------------
-def _inputs(body: Any) -> list[JSON]:
-    inputs = body.get("inputs") if isinstance(body, dict) else None
-    if not isinstance(inputs, list) or not all(isinstance(i, dict) for i in inputs):
-        raise ApiFailure(400, "VALIDATION_ERROR", 'Invalid input JSON: expected {"inputs": [...]}')
-    if len(inputs) > MAX_BATCH:
-        raise ApiFailure(
-            400,
-            "VALIDATION_ERROR",
-            f"Batch input limit exceeded: {len(inputs)} inputs were given, the limit is "
-            f"{MAX_BATCH}.",
-        )
-    return inputs
-
-
-def _trace_ids(inputs: list[JSON]) -> list[str] | None:
-    """The inputs' trace ids when every input has a distinct one (multi-status mode)."""
-    traces = [i.get("objectWriteTraceId") for i in inputs]
-    if not traces or not all(isinstance(t, str) and t for t in traces):
-        return None
-    if len(set(traces)) != len(traces):
-        return None
-    return [str(t) for t in traces]
-
-
-def _reject_duplicates(ids: list[str]) -> None:
-    seen: set[str] = set()
-    dupes: list[str] = []
-    for value in ids:
-        if value in seen and value not in dupes:
-            dupes.append(value)
-        seen.add(value)
-    if dupes:
-        raise ApiFailure(
-            400,
-            "VALIDATION_ERROR",
-            f"Duplicate IDs found in batch input: [{', '.join(dupes)}]. IDs must be unique",
-        )
-
-
-def _resolve(store: Store, object_type: str, raw_id: Any, id_property: Any) -> Record | None:
-    text = str(raw_id) if raw_id is not None else ""
-    if id_property in (None, "", "hs_object_id"):
-        return store.get(object_type, int(text)) if text.isdigit() else None
-    if id_property not in store.unique_properties(object_type):
-        raise ApiFailure(400, "VALIDATION_ERROR", f"{id_property} is not a unique property.")
-    found = store.find_unique(object_type, str(id_property), text)
-    return store.get(object_type, found) if found is not None else None
-
-
-def _not_found(object_type: str, ids: list[str]) -> JSON:
-    name = SINGULAR[object_type].upper()
-    return standard_error(
-        "OBJECT_NOT_FOUND",
-        f"Could not get some {name} objects, they may be deleted or not exist. "
-        "Check that ids are valid.",
-        {"ids": ids},
-    )
-
-
-def _names(raw: Any) -> list[str] | None:
-    """``properties`` as a list, a comma-separated string or repeated query values."""
-    if not raw:
-        return None
-    items = [raw] if isinstance(raw, str) else list(raw)
-    names = [n.strip() for item in items for n in str(item).split(",") if n.strip()]
-    return names or None
-
-
-def _int(text: str, name: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise ApiFailure(
-            400, "VALIDATION_ERROR", f"{name} must be an integer, got {text!r}"
-        ) from None

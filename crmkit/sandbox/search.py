@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from crmkit.sandbox.objects import render
+from crmkit.sandbox.records import render
 from crmkit.sandbox.replies import JSON, ApiFailure, Reply
 from crmkit.sandbox.store import Record, Store
 
