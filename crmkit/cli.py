@@ -33,6 +33,8 @@ def _cmd_sandbox(args: argparse.Namespace) -> int:
             fault_rate=args.fault_rate,
             seed=args.seed,
             window_s=args.window_s,
+            hang_s=args.hang_s,
+            daily_limit=args.daily_limit,
         )
     )
     return EXIT_OK
@@ -114,6 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
     sb.add_argument("--fault-rate", type=float, default=0.0)
     sb.add_argument("--seed", type=int, default=0)
     sb.add_argument("--window-s", type=float, default=10.0, help="rate window (scaled for bench)")
+    sb.add_argument("--hang-s", type=float, default=35.0, help="how long a hang fault holds")
+    sb.add_argument("--daily-limit", type=int, default=None, help="override the tier's daily limit")
     sb.set_defaults(func=_cmd_sandbox)
 
     imp = sub.add_parser("import", help="validate, plan and import a data folder")
