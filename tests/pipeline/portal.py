@@ -46,7 +46,8 @@ def read_portal(base_url: str, token: str) -> PortalState:
             for obj in client.iter_objects(object_type, properties=wanted):
                 key = str((obj.get("properties") or {}).get(KEY_PROPERTY[object_type]) or "")
                 keys[object_type][key] += 1
-                props[object_type][key] = obj.get("properties") or {}
+                got = obj.get("properties") or {}
+                props[object_type][key] = {p: got[p] for p in wanted if got.get(p) is not None}
                 ids[object_type][key] = str(obj["id"])
                 by_id[object_type][str(obj["id"])] = key
         links: set[tuple[str, str, str, str]] = set()
