@@ -238,6 +238,8 @@ def _wrap(fn: Handler) -> Callable[[web.Request], Awaitable[web.Response]]:
             reply = await fn(request)
         except ApiFailure as failure:
             reply = failure.reply
+        except web.HTTPException as exc:  # e.g. 413 for a body past client_max_size
+            reply = Reply(exc.status, error_body("VALIDATION_ERROR", exc.reason))
         except Exception:
             log.exception("sandbox handler failed")
             reply = Reply(500, error_body("INTERNAL_ERROR", "internal error"))
