@@ -1,34 +1,17 @@
 """HubSpotClient: one thread-safe, rate-limited, retrying client for one portal.
 
 Share one instance between worker threads: it owns the limiters (the budget belongs to the
-portal), the connection pool and the counters. Every write crmkit sends is an upsert on a
-unique key (or a create guarded by one), which is what makes retrying a write that may have
-landed (5xx, timeout, dropped connection) safe: the retry finds the record, it does not make
-a second one.
+portal), the connection pool and the counters (see :mod:`crmkit.hubspot.transport`). This
+module is the API surface: object batches, properties, search and v4 associations.
 """
 
 from __future__ import annotations
 
-import json as jsonlib
 import logging
-import random
-import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Literal
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
-import requests
-from requests.adapters import HTTPAdapter
-
-from crmkit import __version__
-from crmkit.errors import (
-    ConfigError,
-    ConflictError,
-    DailyLimitReached,
-    HubSpotError,
-    RateLimitError,
-    TransportError,
-)
-from crmkit.hubspot.auth import REDACTED, Secret, redact, register_secret, reject_api_key
+from crmkit.errors import ConfigError, ConflictError
 from crmkit.hubspot.endpoints import (
     ASSOCIATION_BATCH_SIZE,
     ASSOCIATION_READ_SIZE,
@@ -39,250 +22,24 @@ from crmkit.hubspot.endpoints import (
     objects_path,
     properties_path,
 )
-from crmkit.hubspot.limiter import RateLimiter
-from crmkit.hubspot.policy import RateLimitPolicy, RetryPolicy
-from crmkit.hubspot.responses import ApiResponse, BatchResult, error_from_response
-from crmkit.hubspot.retry import CallState, call_with_retries
-from crmkit.hubspot.stats import ClientStats, RequestEvent
+from crmkit.hubspot.responses import ApiResponse, BatchResult
+from crmkit.hubspot.transport import Transport
 
 log = logging.getLogger("crmkit.hubspot")
 
-Lane = Literal["objects", "exempt", "search"]
 
-#: Failures with no HTTP answer; the request may or may not have reached HubSpot.
-TRANSPORT_ERRORS: tuple[type[BaseException], ...] = (
-    requests.ConnectionError,
-    requests.Timeout,
-    requests.exceptions.ChunkedEncodingError,
-    requests.exceptions.ContentDecodingError,
-)
-
-
-class HubSpotClient:
+class HubSpotClient(Transport):
     """Batch, property, search and association calls with rate limiting and retries.
 
-    ``limits`` defaults to the policy of ``tier``; ``timeout_s`` overrides the policy's read
-    timeout. ``clock``, ``sleep`` and ``rand`` are injectable so tests never wait for real.
-    ``on_request`` receives a :class:`RequestEvent` after every HTTP attempt.
+    ``HubSpotClient(base_url, token, *, tier, retry, limits, timeout_s, clock, sleep, session,
+    pool_size, rand, on_request)``: ``limits`` defaults to the policy of ``tier``;
+    ``timeout_s`` overrides the retry policy's read timeout; ``clock``, ``sleep`` and ``rand``
+    are injectable so tests never wait for real; ``on_request`` receives a RequestEvent after
+    every HTTP attempt. ``stats`` holds the counters and the per-second timeline.
     """
-
-    def __init__(
-        self,
-        base_url: str,
-        token: str,
-        *,
-        tier: str = "professional",
-        retry: RetryPolicy | None = None,
-        limits: RateLimitPolicy | None = None,
-        timeout_s: float | None = None,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-        session: requests.Session | None = None,
-        pool_size: int = 32,
-        rand: Callable[[], float] = random.random,
-        on_request: Callable[[RequestEvent], None] | None = None,
-    ) -> None:
-        if not base_url.startswith(("http://", "https://")):
-            raise ConfigError(f"the target must be an http(s) URL, got {base_url!r}")
-        reject_api_key(None, base_url)
-        if not token or not token.strip():
-            raise ConfigError("an access token is required (HUBSPOT_ACCESS_TOKEN)")
-        self.base_url = base_url.rstrip("/")
-        self._token = Secret(token.strip())
-        register_secret(self._token.reveal())
-        self.retry = retry or RetryPolicy()
-        self.limits = limits or RateLimitPolicy.for_tier(tier)
-        self.tier = self.limits.tier
-        self.timeout: tuple[float, float] = (
-            self.retry.connect_timeout_s,
-            timeout_s if timeout_s is not None else self.retry.timeout_s,
-        )
-        self._clock = clock
-        self._sleep = sleep
-        self._rand = rand
-        self.limiter = RateLimiter.for_policy(self.limits, clock=clock, sleep=sleep)
-        self.exempt_limiter: RateLimiter | None = (
-            RateLimiter.for_policy(self.limits, clock=clock, sleep=sleep, name="exempt")
-            if self.limits.pace_exempt
-            else None
-        )
-        self.search_limiter = RateLimiter(
-            self.limits.search_per_s, 1.0, clock=clock, sleep=sleep, name="search"
-        )
-        self.stats = ClientStats(clock)
-        self.on_request = on_request
-        self._owns_session = session is None
-        self._session = session or _pooled_session(pool_size)
-
-    def __repr__(self) -> str:
-        return f"HubSpotClient(base_url={self.base_url!r}, tier={self.tier!r}, token={REDACTED})"
-
-    def close(self) -> None:
-        if self._owns_session:
-            self._session.close()
 
     def __enter__(self) -> HubSpotClient:
         return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    # -- the one HTTP path -------------------------------------------------------------
-
-    def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Any = None,
-        params: Mapping[str, Any] | None = None,
-        exempt: bool = False,
-    ) -> ApiResponse:
-        """Send one API call with pacing and retries; raise a typed error when it fails.
-
-        ``exempt=True`` is for calls HubSpot leaves out of the ten-second window (v4
-        association batches); they use a window of their own (see RateLimitPolicy).
-        """
-        return self._call(
-            method, path, json=json, params=params, lane="exempt" if exempt else "objects"
-        )
-
-    def _call(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Any = None,
-        params: Mapping[str, Any] | None = None,
-        lane: Lane = "objects",
-    ) -> ApiResponse:
-        if not path.startswith("/"):
-            raise ValueError(f"an API path starts with '/': {path!r}")
-        reject_api_key(params, path)
-        limiter = self._limiter_for(lane)
-        method = method.upper()
-
-        def attempt(state: CallState) -> ApiResponse:
-            state.attempts += 1
-            state.retry_after_s = None
-            slot = limiter.acquire() if limiter else None
-            started = self._clock()
-            status: int | None = None
-            outcome = "ok"
-            try:
-                try:
-                    response = self._session.request(
-                        method,
-                        self.base_url + path,
-                        json=json,
-                        params=params,
-                        headers=self._headers(),
-                        timeout=self.timeout,
-                    )
-                except TRANSPORT_ERRORS as exc:
-                    outcome = "transport_error"
-                    failure = TransportError(
-                        self._scrub(f"{method} {path}: no answer ({type(exc).__name__}: {exc})")
-                    )
-                    failure.attempts = state.attempts
-                    raise failure from exc
-                finally:
-                    if limiter is not None and slot is not None:
-                        limiter.release(slot)
-                status = response.status_code
-                # The headers describe the ten-second window whatever the lane, so they
-                # always correct the objects limiter (never the search or exempt pacers).
-                self.limiter.observe(response.headers)
-                body, decoded = _decode(response)
-                if 200 <= status < 300:
-                    if not decoded:
-                        outcome = "transport_error"
-                        unreadable = TransportError(
-                            f"{method} {path}: answer {status} with an unreadable body",
-                            status=status,
-                        )
-                        unreadable.attempts = state.attempts
-                        raise unreadable
-                    return ApiResponse(status, body, dict(response.headers), state.attempts)
-                error = error_from_response(status, body, response.headers)
-                error.message = self._scrub(error.message)
-                error.args = (error.message,)
-                error.attempts = state.attempts
-                outcome = _outcome_of(status)
-                self._before_retry(error, state, response.headers, lane)
-                raise error
-            finally:
-                self._record(method, path, status, state.attempts, started, outcome)
-
-        def before_sleep(exc: BaseException, delay: float, state: CallState) -> None:
-            log.info(
-                "%s %s: %s; retrying in %.2f s (attempt %d)",
-                method,
-                path,
-                type(exc).__name__,
-                delay,
-                state.attempts + 1,
-            )
-
-        return call_with_retries(
-            attempt,
-            policy=self.retry,
-            sleep=self._sleep,
-            rand=self._rand,
-            before_sleep=before_sleep,
-        )
-
-    def _before_retry(
-        self, error: HubSpotError, state: CallState, headers: Mapping[str, str], lane: Lane
-    ) -> None:
-        """Tell the retry how long to wait; a DAILY 429 becomes DailyLimitReached instead."""
-        if isinstance(error, RateLimitError):
-            if error.policy == "DAILY":
-                raise DailyLimitReached(
-                    "HubSpot's daily request limit for this portal is spent (429 DAILY). "
-                    "Nothing more is sent today; resume the run once the limit resets."
-                ) from error
-            pacer = self.search_limiter if error.policy == "SECONDLY" else self._limiter_for(lane)
-            state.rate_wait_s = pacer.note_rate_limited() if pacer else self.limits.window_s
-        elif error.transient:
-            state.retry_after_s = _retry_after(headers)
-
-    def _limiter_for(self, lane: Lane) -> RateLimiter | None:
-        if lane == "search":
-            return self.search_limiter
-        if lane == "exempt":
-            return self.exempt_limiter
-        return self.limiter
-
-    def _headers(self) -> dict[str, str]:
-        return {
-            "Authorization": f"Bearer {self._token.reveal()}",
-            "Accept": "application/json",
-            "User-Agent": f"crmkit/{__version__}",
-        }
-
-    def _scrub(self, text: str) -> str:
-        return redact(text, [self._token.reveal()])
-
-    def _record(
-        self, method: str, path: str, status: int | None, attempt: int, started: float, outcome: str
-    ) -> None:
-        now = self._clock()
-        event = RequestEvent(
-            t=now - self.stats.started,
-            method=method,
-            path=path,
-            status=status,
-            attempt=attempt,
-            duration_s=now - started,
-            outcome=outcome,
-        )
-        self.stats.record(event)
-        if self.on_request is not None:
-            try:
-                self.on_request(event)
-            except Exception:
-                log.exception("the on_request callback failed; the call goes on")
 
     # -- objects -----------------------------------------------------------------------
 
@@ -444,34 +201,6 @@ class HubSpotClient:
         return _batch_result(self._call("POST", path, json=payload, lane="exempt"))
 
 
-def _pooled_session(pool_size: int) -> requests.Session:
-    """A session whose pool holds a connection per worker; requests' own retries are off."""
-    session = requests.Session()
-    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=max(1, pool_size), max_retries=0)
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    return session
-
-
-def _decode(response: requests.Response) -> tuple[dict[str, Any], bool]:
-    """(body, readable): ``{}`` for an empty body; non-JSON becomes ``{"message": text}``."""
-    if not response.content:
-        return {}, True
-    try:
-        data = jsonlib.loads(response.content)
-    except ValueError:
-        return {"message": response.text[:500]}, False
-    if isinstance(data, dict):
-        return data, True
-    return {"results": data}, True
-
-
-def _outcome_of(status: int) -> str:
-    if status == 429:
-        return "rate_limited"
-    return "server_error" if status >= 500 else "client_error"
-
-
 def _batch_result(response: ApiResponse) -> BatchResult:
     body = response.body
     results = [r for r in body.get("results") or [] if isinstance(r, dict)]
@@ -488,13 +217,3 @@ def _next_after(body: Mapping[str, Any]) -> str | None:
         return None
     after = nxt.get("after")
     return str(after) if after not in (None, "") else None
-
-
-def _retry_after(headers: Mapping[str, str]) -> float | None:
-    for key, value in headers.items():
-        if key.lower() == "retry-after":
-            try:
-                return max(0.0, float(value))
-            except ValueError:
-                return None
-    return None

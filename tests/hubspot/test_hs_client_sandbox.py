@@ -10,6 +10,7 @@ import pytest
 from crmkit.errors import ConfigError, ConflictError, HubSpotValidationError, NotFoundError
 from crmkit.hubspot import HubSpotClient, RetryPolicy, write_isolated
 from crmkit.hubspot.endpoints import ASSOCIATION_TYPE_IDS
+from crmkit.hubspot.stats import RequestEvent
 from crmkit.sandbox import RunningSandbox, running
 
 FAST = RetryPolicy(base_delay_s=0.01, max_delay_s=0.05, timeout_s=5.0)
@@ -198,7 +199,7 @@ def test_missing_record_is_not_found(client: HubSpotClient) -> None:
 
 def test_timeline_and_callback_see_every_attempt(sandbox: RunningSandbox) -> None:
     sandbox.reset()
-    seen = []
+    seen: list[RequestEvent] = []
     with HubSpotClient(
         sandbox.base_url, sandbox.token, tier="enterprise", retry=FAST, on_request=seen.append
     ) as c:
