@@ -322,3 +322,31 @@ def test_repeated_values_are_converted_once(monkeypatch: pytest.MonkeyPatch) -> 
     result = _coerce("companies", {"Is Public": ["yes", "no"] * 500})
     assert sorted(calls) == ["no", "yes"]
     assert (result.frame["is_public"] == "true").sum() == 500
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "ann@example.com", "A.B@Ex.COM", "a_b+tag@x.io", "a%b@sub.x.co.uk", "a@1.com",
+        "a@x.test", "a@localhost", "a..b@x.io", ".a@x.io", "a.@x.io", "a@-x.io", "a@x-.io",
+        "a@xn--bcher-kva.example", "a@b.c", "a@x.c0m", "é@x.io", "a b@x.io", "a@x..io",
+        "x" * 65 + "@x.io", "a@" + "d" * 64 + ".io",
+    ],
+)  # fmt: skip
+def test_plain_email_fast_path_agrees_with_validator(raw: str) -> None:
+    """The fast path only accepts what email-validator accepts, with the same result."""
+    from crmkit.coerce.frame import plain_email
+    from crmkit.extract import normalize_email
+
+    fast = plain_email(raw)
+    if fast is not None:
+        slow = normalize_email(raw)
+        assert slow is not None and slow.lower() == fast
+
+
+def test_plain_email_fast_path_takes_common_addresses() -> None:
+    """Ordinary addresses take the fast path; special-use domains do not."""
+    from crmkit.coerce.frame import plain_email
+
+    assert plain_email(" Ann.Lee@Example.COM ") == "ann.lee@example.com"
+    assert plain_email("a@x.test") is None
