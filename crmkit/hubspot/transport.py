@@ -12,6 +12,7 @@ from __future__ import annotations
 import json as jsonlib
 import logging
 import random
+import re
 import time
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
@@ -37,6 +38,8 @@ from crmkit.hubspot.stats import ClientStats, RequestEvent
 log = logging.getLogger("crmkit.hubspot")
 
 Lane = Literal["objects", "exempt", "search"]
+
+_TOKEN_CHARS = re.compile(r"^[\x21-\x7e]+$")  # printable ASCII, no spaces
 
 #: Failures with no HTTP answer; the request may or may not have reached HubSpot.
 TRANSPORT_ERRORS: tuple[type[BaseException], ...] = (
@@ -76,6 +79,12 @@ class Transport:
         reject_api_key(None, base_url)
         if not token or not token.strip():
             raise ConfigError("an access token is required (HUBSPOT_ACCESS_TOKEN)")
+        if not _TOKEN_CHARS.match(token.strip()):
+            # requests would echo the whole header value, token included, in its error.
+            raise ConfigError(
+                "the access token contains spaces, control or non-ASCII characters; "
+                "copy it again from the private app's page"
+            )
         self.base_url = base_url.rstrip("/")
         self._token = Secret(token.strip())
         register_secret(self._token.reveal())
@@ -176,6 +185,13 @@ class Transport:
                     )
                     failure.attempts = state.attempts
                     raise failure from exc
+                except requests.RequestException as exc:
+                    outcome = "client_error"
+                    broken = HubSpotError(
+                        self._scrub(f"{method} {path}: request failed ({type(exc).__name__})")
+                    )
+                    broken.attempts = state.attempts
+                    raise broken from None
                 finally:
                     if limiter is not None and slot is not None:
                         limiter.release(slot)
