@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import secrets
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -26,6 +24,7 @@ from papermill.exceptions import PapermillExecutionError
 
 from crmkit.errors import ConfigError, NotebookError
 from crmkit.notebooks.params import notebook_parameters, parameters_for, resolve_parameters
+from crmkit.pipeline.options import check_run_id, new_run_id
 from crmkit.report.html import export_report
 from crmkit.report.renderer import ENV_FLAG
 
@@ -41,13 +40,6 @@ FIXED_PARAMETERS = frozenset({"data_dir", "run_id", "output_dir", "target"})
 BATCH_DEFAULTS: Mapping[str, Any] = {"progress": False}
 """A frozen "0 %" bar in a static page misleads, so batch runs turn progress bars off."""
 KERNEL_ENV: Mapping[str, str] = {ENV_FLAG: "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
-_RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
-
-
-def new_run_id(now: datetime | None = None) -> str:
-    """A sortable, unique-enough id: UTC time plus four random hex digits."""
-    moment = (now or datetime.now(UTC)).astimezone(UTC)
-    return f"{moment:%Y%m%dT%H%M%SZ}-{secrets.token_hex(2)}"
 
 
 def default_notebooks(directory: Path = NOTEBOOKS_DIR) -> list[Path]:
@@ -124,9 +116,7 @@ def run_notebooks(
     data = Path(data_dir).resolve()
     if not data.is_dir():
         raise ConfigError(f"data folder {data_dir} does not exist")
-    run_id = run_id or new_run_id()
-    if not _RUN_ID.match(run_id):
-        raise ConfigError(f"run id {run_id!r}: use letters, digits, '.', '_' or '-'")
+    run_id = check_run_id(run_id) if run_id else new_run_id()
     sources = list(notebooks) if notebooks is not None else default_notebooks()
     declared = {p.name: notebook_parameters(p) for p in sources}
     user = dict(params or {})

@@ -16,17 +16,21 @@ from crmkit.report.figures import (
     throughput,
 )
 from crmkit.report.history import history_figure, load_history
+from crmkit.report.runs import LoadedRun, latest_run_id, load_run
 from crmkit.report.tables import failed_rows_table
 
 renderer.install()
 
 __all__ = [
+    "LoadedRun",
     "associations",
     "data_quality",
     "error_categories",
     "failed_rows_table",
     "history_figure",
+    "latest_run_id",
     "load_history",
+    "load_run",
     "report_figures",
     "requests_timeline",
     "success_by_object",

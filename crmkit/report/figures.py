@@ -29,13 +29,24 @@ OUTCOME_COLORS: dict[str, str] = {
     "updated": "#66bb6a",
     "failed": "#c62828",
     "rejected": "#ef6c00",
+    "duplicates": "#bdbdbd",
+    "planned": "#1565c0",
 }
 OBJECT_COLORS: dict[str, str] = {
     "companies": "#1565c0",
     "contacts": "#6a1b9a",
     "tickets": "#00838f",
 }
-OUTCOMES: tuple[str, ...] = ("created", "updated", "failed", "rejected")
+OUTCOMES: tuple[str, ...] = ("created", "updated", "failed", "rejected", "duplicates")
+DRY_RUN_OUTCOMES: tuple[str, ...] = ("planned", "rejected", "duplicates")
+OUTCOME_LABELS: dict[str, str] = {
+    "created": "created",
+    "updated": "updated",
+    "failed": "failed",
+    "rejected": "rejected",
+    "duplicates": "merged duplicates",
+    "planned": "to upsert (dry run)",
+}
 ASSOCIATION_ACTIONS = frozenset({"associate", "associations", "link"})
 
 
@@ -89,51 +100,61 @@ def _object_types(objects: Mapping[str, Any]) -> list[str]:
     return known + sorted(t for t in objects if t not in OBJECT_TYPES)
 
 
+def outcomes_of(report: Report) -> tuple[str, ...]:
+    """Where source rows can go: a dry run plans records instead of writing them."""
+    return DRY_RUN_OUTCOMES if report.get("dry_run") else OUTCOMES
+
+
 def outcome_counts(report: Report) -> dict[str, dict[str, int]]:
-    """Per object type: created, updated, failed and rejected counts (missing = 0)."""
+    """Per object type: the count of each outcome of ``outcomes_of(report)`` (missing = 0)."""
     objects = report.get("objects") or {}
     counts: dict[str, dict[str, int]] = {}
     for object_type in _object_types(objects):
         section = objects.get(object_type) or {}
-        counts[object_type] = {o: _int(section.get(o)) for o in OUTCOMES}
+        counts[object_type] = {o: _int(section.get(o)) for o in outcomes_of(report)}
     return counts
 
 
 def success_rate(report: Report) -> float | None:
-    """Share of records that landed: (created + updated) / (created + updated + failed + rejected).
+    """Share of records that landed (planned, in a dry run) among those landed or not.
 
-    Merged duplicates are neither success nor failure, so they are left out. ``None`` when
-    nothing was attempted or rejected (an empty run), so history charts show a gap, not 0 %.
+    ``(created + updated) / (created + updated + failed + rejected)``, the rate summary.txt
+    prints; merged duplicates are neither success nor failure. ``None`` when there is nothing
+    to count (an empty run), so history charts show a gap rather than 0 %.
     """
-    totals = dict.fromkeys(OUTCOMES, 0)
+    ok = bad = 0
     for counts in outcome_counts(report).values():
-        for outcome, n in counts.items():
-            totals[outcome] += n
-    denominator = sum(totals.values())
-    if denominator == 0:
+        ok += counts.get("created", 0) + counts.get("updated", 0) + counts.get("planned", 0)
+        bad += counts.get("failed", 0) + counts.get("rejected", 0)
+    if ok + bad == 0:
         return None
-    return (totals["created"] + totals["updated"]) / denominator
+    return ok / (ok + bad)
 
 
 def success_by_object(report: Report) -> go.Figure:
-    """Stacked 100 % bars per object type: created, updated, failed, rejected."""
-    fig = _figure("Outcome per object type", "object type", "share of records (%)")
+    """Stacked 100 % bars per object type: where each source row went.
+
+    Segments add up to the file's rows (rows = rejected + duplicates + created + updated +
+    failed, or + planned in a dry run), so the chart also shows that no row went missing.
+    """
+    fig = _figure("Outcome per object type", "object type", "share of source rows (%)")
     counts = outcome_counts(report)
     types = [t for t, c in counts.items() if sum(c.values()) > 0]
     if not types:
         return _note(fig, "no records in this run")
     totals = {t: sum(counts[t].values()) for t in types}
-    for outcome in OUTCOMES:
+    for outcome in outcomes_of(report):
         values = [counts[t][outcome] for t in types]
+        label = OUTCOME_LABELS[outcome]
         fig.add_bar(
-            name=outcome,
+            name=label,
             x=types,
             y=[100.0 * v / totals[t] for v, t in zip(values, types, strict=True)],
             customdata=values,
             marker_color=OUTCOME_COLORS[outcome],
             text=[f"{v:,}" if v else "" for v in values],
             textposition="inside",
-            hovertemplate=f"{outcome}: %{{customdata:,}} (%{{y:.1f}} %)<extra>%{{x}}</extra>",
+            hovertemplate=f"{label}: %{{customdata:,}} (%{{y:.1f}} %)<extra>%{{x}}</extra>",
         )
     fig.update_layout(barmode="stack", yaxis_range=[0, 100])
     return fig
@@ -147,25 +168,38 @@ def _record_batches(report: Report) -> list[Mapping[str, Any]]:
     ]
 
 
-def throughput_series(report: Report, *, max_points: int = 60) -> tuple[list[float], list[float]]:
-    """Records written per second over the run, from ``batches``.
+NICE_BIN_WIDTHS_S: tuple[float, ...] = (0.25, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800)
 
-    A batch's succeeded records count in the time bin where the batch finished (``t +
-    duration_s``). Bins are whole seconds, widened so a long run has at most ``max_points``
-    points. Returns (bin start times in s, records/s). Association batches are left out: the
-    ceiling line is in records, not links.
+
+def bin_width(span_s: float, max_points: int) -> float:
+    """The narrowest round bin width that keeps ``span_s`` within ``max_points`` bins."""
+    for width in NICE_BIN_WIDTHS_S:
+        if math.ceil(span_s / width) <= max_points:
+            return float(width)
+    return span_s / max_points
+
+
+def throughput_series(report: Report, *, max_points: int = 60) -> tuple[list[float], list[float]]:
+    """Records written per second while the run was writing, from ``batches``.
+
+    A batch's succeeded records count in the bin where the batch finished (``t +
+    duration_s``). Bins start at the first batch (planning before it is not writing time) and
+    have a round width chosen so there are at most ``max_points``. Returns (bin start times in
+    s since the run started, records/s). Association batches are left out: the ceiling line
+    is in records, not links.
     """
     batches = _record_batches(report)
     if not batches:
         return [], []
     ends = [_float(b.get("t")) + _float(b.get("duration_s")) for b in batches]
-    span = max(ends)
-    width = max(1, math.ceil(span / max_points))
-    n_bins = int(span // width) + 1
+    first = min(_float(b.get("t")) for b in batches)
+    width = bin_width(max(ends) - first, max_points)
+    start = math.floor(first / width) * width
+    n_bins = int((max(ends) - start) // width) + 1
     written = [0.0] * n_bins
     for batch, end in zip(batches, ends, strict=True):
-        written[int(end // width)] += _int(batch.get("succeeded"))
-    return [float(i * width) for i in range(n_bins)], [w / width for w in written]
+        written[int((end - start) // width)] += _int(batch.get("succeeded"))
+    return [start + i * width for i in range(n_bins)], [w / width for w in written]
 
 
 def throughput(report: Report) -> go.Figure:
@@ -215,18 +249,17 @@ TIMELINE_SERIES: tuple[tuple[str, str, str], ...] = (
 
 
 def timeline_series(report: Report) -> dict[str, list[int]]:
-    """Per-second counts with the missing seconds filled with 0 (so lines drop to zero)."""
-    rows = report.get("timeline") or []
+    """Per-second counts from the first request to the last, quiet seconds filled with 0."""
+    rows = [r for r in report.get("timeline") or [] if _int(r.get("t")) >= 0]
     if not rows:
         return {}
-    last = max(_int(r.get("t")) for r in rows)
-    series = {"t": list(range(last + 1))} | {key: [0] * (last + 1) for key, _, _ in TIMELINE_SERIES}
+    first = min(_int(r.get("t")) for r in rows)
+    count = max(_int(r.get("t")) for r in rows) - first + 1
+    series = {"t": list(range(first, first + count))}
+    series |= {key: [0] * count for key, _, _ in TIMELINE_SERIES}
     for row in rows:
-        second = _int(row.get("t"))
-        if second < 0:
-            continue
         for key, _, _ in TIMELINE_SERIES:
-            series[key][second] += _int(row.get(key))
+            series[key][_int(row.get("t")) - first] += _int(row.get(key))
     return series
 
 

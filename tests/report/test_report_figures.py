@@ -45,10 +45,10 @@ def test_empty_report_draws_a_note_not_blank_axes(build: Builder) -> None:
 
 
 def test_success_by_object_stacks_percentages_of_each_type(faulty_run: dict[str, Any]) -> None:
-    """Each type's bars are its outcome counts as a share of its records; empty types vanish."""
+    """Each type's bars are its outcome counts as a share of its rows; empty types vanish."""
     fig = figures.success_by_object(faulty_run)
     bars = traces(fig)
-    assert list(bars) == ["created", "updated", "failed", "rejected"]
+    assert list(bars) == ["created", "updated", "failed", "rejected", "merged duplicates"]
     assert list(bars["created"].x) == ["companies", "contacts"]
     assert list(bars["created"].y) == pytest.approx([75.0, 60.0])
     assert list(bars["updated"].y) == pytest.approx([25.0, 20.0])
@@ -57,29 +57,70 @@ def test_success_by_object_stacks_percentages_of_each_type(faulty_run: dict[str,
     assert fig.layout.barmode == "stack"
 
 
+def test_success_by_object_accounts_for_every_row_with_duplicates() -> None:
+    """Segments add up to the file's rows: merged duplicates have their own segment."""
+    report = make_report(
+        objects={"contacts": {"rows": 8, "created": 4, "failed": 1, "rejected": 1, "duplicates": 2}}
+    )
+    bars = traces(figures.success_by_object(report))
+    assert sum(int(bar.customdata[0]) for bar in bars.values()) == 8
+    assert bars["merged duplicates"].y[0] == pytest.approx(25.0)
+
+
+def test_dry_run_shows_planned_records_instead_of_writes() -> None:
+    report = make_report(
+        dry_run=True,
+        objects={"tickets": {"rows": 10, "planned": 7, "rejected": 2, "duplicates": 1}},
+    )
+    bars = traces(figures.success_by_object(report))
+    assert list(bars) == ["to upsert (dry run)", "rejected", "merged duplicates"]
+    assert [bar.y[0] for bar in bars.values()] == pytest.approx([70.0, 20.0, 10.0])
+
+
 @pytest.mark.parametrize(
-    ("objects", "expected"),
+    ("objects", "dry_run", "expected"),
     [
-        ({"contacts": {"created": 3, "updated": 1}}, 1.0),
-        ({"contacts": {"created": 1, "failed": 1}, "tickets": {"rejected": 2}}, 0.25),
-        ({"contacts": {"created": 0, "duplicates": 5}}, None),
-        ({}, None),
+        ({"contacts": {"created": 3, "updated": 1}}, False, 1.0),
+        ({"contacts": {"created": 1, "failed": 1}, "tickets": {"rejected": 2}}, False, 0.25),
+        ({"contacts": {"created": 2, "duplicates": 5, "rejected": 2}}, False, 0.5),
+        ({"contacts": {"planned": 9, "rejected": 1, "created": 0}}, True, 0.9),
+        ({"contacts": {"planned": 9, "rejected": 1}}, False, 0.0),
+        ({"contacts": {"created": 0, "duplicates": 5}}, False, None),
+        ({}, False, None),
     ],
 )
-def test_success_rate(objects: dict[str, dict[str, int]], expected: float | None) -> None:
-    """Landed / (landed + failed + rejected); duplicates count for neither side."""
-    assert figures.success_rate(make_report(objects=objects)) == expected
+def test_success_rate(
+    objects: dict[str, dict[str, int]], dry_run: bool, expected: float | None
+) -> None:
+    """Landed (or planned) / (that + failed + rejected); duplicates count for neither side."""
+    assert figures.success_rate(make_report(objects=objects, dry_run=dry_run)) == expected
 
 
 def test_throughput_bins_succeeded_records_by_batch_end(faulty_run: dict[str, Any]) -> None:
-    """Batches ending in the first second add up there; the ceiling is a flat line."""
-    fig = figures.throughput(faulty_run)
-    lines = list(fig.data)
-    assert list(lines[0].x) == [0.0, 1.0, 2.0]
-    assert list(lines[0].y) == [12.0, 0.0, 0.0]
+    """Batches ending in the first second add up there (1 s bins when 3 points are allowed)."""
+    times, rates = figures.throughput_series(faulty_run, max_points=3)
+    assert times == [0.0, 1.0, 2.0]
+    assert rates == [12.0, 0.0, 0.0]
+
+
+def test_throughput_figure_has_the_ceiling_as_a_flat_dashed_line(
+    faulty_run: dict[str, Any],
+) -> None:
+    lines = list(figures.throughput(faulty_run).data)
+    assert sum(lines[0].y) * (lines[0].x[1] - lines[0].x[0]) == 12
     ceiling = next(t for t in lines if t.name.startswith("tier ceiling"))
     assert set(ceiling.y) == {1000.0}
     assert ceiling.line.dash == "dash"
+
+
+@pytest.mark.parametrize(
+    ("span", "max_points", "width"),
+    [(2.3, 60, 0.25), (2.3, 3, 1.0), (300.0, 60, 5.0), (299.0, 60, 5.0), (1e6, 60, 1e6 / 60)],
+)
+def test_bin_width_is_round_and_keeps_within_max_points(
+    span: float, max_points: int, width: float
+) -> None:
+    assert figures.bin_width(span, max_points) == width
 
 
 def test_throughput_widens_bins_for_long_runs_and_skips_association_batches() -> None:
@@ -95,6 +136,29 @@ def test_throughput_widens_bins_for_long_runs_and_skips_association_batches() ->
     assert times[1] - times[0] == 5.0
     assert rates[0] == 10.0 and rates[-1] == 20.0
     assert sum(rates) * 5 == 150
+
+
+def test_throughput_starts_at_the_first_batch_not_at_planning() -> None:
+    """A run that planned for 34 s draws its writing time, not 34 s of zeros."""
+    report = make_report(
+        batches=[batch(34.2, 100, duration_s=0.1), batch(34.9, 50, duration_s=0.5)]
+    )
+    times, rates = figures.throughput_series(report)
+    assert times[0] == 34.0
+    assert sum(rates) * (times[1] - times[0]) == 150
+
+
+def test_timeline_starts_at_the_first_request() -> None:
+    report = make_report(
+        timeline=[
+            {"t": 34, "requests": 10, "retried": 1, "rate_limited": 0, "server_errors": 0},
+            {"t": 36, "requests": 2, "retried": 0, "rate_limited": 0, "server_errors": 1},
+        ]
+    )
+    series = figures.timeline_series(report)
+    assert series["t"] == [34, 35, 36]
+    assert series["requests"] == [10, 0, 2]
+    assert series["server_errors"] == [0, 0, 1]
 
 
 def test_no_ceiling_line_when_the_report_has_none() -> None:
