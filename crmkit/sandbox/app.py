@@ -294,7 +294,8 @@ def _query(request: web.Request) -> dict[str, list[str]]:
 async def _search(request: web.Request) -> Reply:
     object_type, body = _type(request), await _body(request)
     state = request.app[STATE]
-    return await state.call(search.search, state.store, object_type, body)
+    lag = state.options.search_lag_ms
+    return await state.call(search.search, state.store, object_type, body, lag)
 
 
 async def _list(request: web.Request) -> Reply:

@@ -48,8 +48,10 @@ class SandboxOptions:
     """How one sandbox server behaves.
 
     ``window_s`` scales HubSpot's ten-second rolling window for benchmarks (same allowed count,
-    shorter window). ``hang_s`` is how long a "hang past the client's timeout" fault holds its
-    answer. ``clock`` (monotonic seconds) is injectable so rate-limit tests never sleep.
+    shorter window). ``search_lag_ms`` makes search eventually consistent: records created
+    within that time are not found yet, as on HubSpot. ``hang_s`` is how long a "hang past
+    the client's timeout" fault holds its answer. ``clock`` (monotonic seconds) is injectable
+    so rate-limit tests never sleep.
     """
 
     host: str = "127.0.0.1"
@@ -67,6 +69,7 @@ class SandboxOptions:
     window_s: float = 10.0
     daily_limit: int | None = None
     search_per_s: int = 5
+    search_lag_ms: float = 0.0
     clock: Callable[[], float] | None = None
 
     def __post_init__(self) -> None:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from crmkit.sandbox.records import render
-from crmkit.sandbox.replies import JSON, ApiFailure, Reply
+from crmkit.sandbox.replies import JSON, ApiFailure, Reply, now_ms
 from crmkit.sandbox.store import Record, Store
 
 MAX_GROUPS = 5
@@ -32,8 +32,11 @@ _TOKEN_SPLIT = re.compile(r"[\s,;:.@/()_\-]+")
 Match = Callable[[Record], bool]
 
 
-def search(store: Store, object_type: str, body: Any) -> Reply:
-    """Search one object type; results are ordered by ``sorts`` (default: id ascending)."""
+def search(store: Store, object_type: str, body: Any, lag_ms: float = 0.0) -> Reply:
+    """Search one object type; results are ordered by ``sorts`` (default: id ascending).
+
+    Records created less than ``lag_ms`` ago are not indexed yet (eventual consistency).
+    """
     if not isinstance(body, dict):
         raise _bad("Invalid input JSON: expected an object")
     schema = store.properties(object_type)
@@ -49,10 +52,12 @@ def search(store: Store, object_type: str, body: Any) -> Reply:
         raise _bad(f"Paging past {MAX_RESULTS} results is not supported (after={after}).")
     query = str(body.get("query") or "").strip().lower()
     fields = _QUERY_FIELDS[object_type]
+    indexed_before = now_ms() - lag_ms
     found = [
         r
         for r in store.scan(object_type)
-        if (not matchers or any(m(r) for m in matchers))
+        if r.created_at <= indexed_before
+        and (not matchers or any(m(r) for m in matchers))
         and (not query or any(query in r.properties.get(f, "").lower() for f in fields))
     ]
     for name, descending in reversed(_sorts(body.get("sorts"))):

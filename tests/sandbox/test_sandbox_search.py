@@ -131,3 +131,14 @@ def test_five_filter_groups_are_allowed(api: Api) -> None:
     group = {"filters": [{"propertyName": "email", "operator": "HAS_PROPERTY"}]}
     answer = api.post(SEARCH.format("contacts"), {"filterGroups": [group] * 5, "limit": 200})
     assert answer.status_code == 200
+
+
+def test_search_can_lag_behind_writes() -> None:
+    """With ``search_lag_ms`` a record just created is not found yet, but reads see it."""
+    from crmkit.sandbox import running
+
+    with running(search_lag_ms=60_000) as sb:
+        api = Api(sb)
+        (record,) = api.create("contacts", {"email": "late@x.com"})
+        assert emails(api, "contacts", one("email", "EQ", value="late@x.com")) == set()
+        assert api.get(f"/crm/v3/objects/contacts/{record['id']}").status_code == 200
