@@ -2,10 +2,10 @@
 
 Every conversion runs once per *distinct* raw value and is then spread over the column with a
 dict lookup, so a million rows with repeated values cost little more than their distinct set.
-A value that cannot be converted never raises: it becomes a :class:`RowIssue` and is not sent
-(``""``), except phones, which keep their raw text with a warning. An issue is an ``error``
-(the row is rejected) when the property is one the record cannot be written without (see
-``schema.REQUIRED_PROPERTIES``) or for an invalid contact email; otherwise a ``warning``.
+A value that cannot be converted never raises: it becomes a :class:`RowIssue` and is never
+sent (``""``). Such issues are ``error``s that reject the row — as the validation suites do —
+so a record is never written with a value silently dropped; only an unreadable phone (kept as
+written) and an unusable domain are ``warning``s.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from crmkit.coerce.text import MAX_VALUE_CHARS, clean_block, clean_line, domain_
 from crmkit.mapping.model import Mapping
 from crmkit.mapping.values import map_multi, map_value
 from crmkit.rowissues import RowIssue, Severity
-from crmkit.schema import REQUIRED_PROPERTIES, PropertyDef, Schema
+from crmkit.schema import PropertyDef, Schema
 
 ISSUE_VALUE_CHARS = 200
 INTEGER_PROPERTIES = frozenset({"numberofemployees"})
@@ -196,12 +196,12 @@ def converter_for(
     return _string_converter(prop), ""
 
 
-def _severity(object_type: str, prop: str, category: str) -> Severity:
-    if category in ("VALUE_TOO_LONG", "INVALID_PHONE"):
-        return "warning"
-    if prop in REQUIRED_PROPERTIES.get(object_type, ()) or category == "INVALID_EMAIL":
-        return "error"
-    return "warning"
+WARNING_CATEGORIES = frozenset({"INVALID_PHONE", "INVALID_DOMAIN"})
+"""Problems that leave the row importable; every other bad value rejects its row."""
+
+
+def _severity(category: str) -> Severity:
+    return "warning" if category in WARNING_CATEGORIES else "error"
 
 
 def coerce_frame(
@@ -232,15 +232,13 @@ def coerce_frame(
         sources[prop_name] = column
         bad = {raw: p for raw, (_v, p) in results.items() if p is not None}
         if bad:
-            issues.extend(_issues(series, bad, file, column, mapping.object_type, prop_name))
+            issues.extend(_issues(series, bad, file, column))
     _derive(frame, mapping, out)
     result = pd.DataFrame(out, index=frame.index) if out else pd.DataFrame(index=frame.index)
     return Coerced(result, issues, notes)
 
 
-def _issues(
-    series: pd.Series, bad: dict[str, Problem], file: str, column: str, object_type: str, prop: str
-) -> list[RowIssue]:
+def _issues(series: pd.Series, bad: dict[str, Problem], file: str, column: str) -> list[RowIssue]:
     """One issue per row holding a bad value (built per distinct value, then per row)."""
     rows = series[series.isin(list(bad))]
     made = {
@@ -248,7 +246,7 @@ def _issues(
             category,
             message[:500],
             raw[:ISSUE_VALUE_CHARS],
-            _severity(object_type, prop, category),
+            _severity(category),
         )
         for raw, (category, message) in bad.items()
     }

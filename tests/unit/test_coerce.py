@@ -77,12 +77,12 @@ def test_datetime_property(raw: str, expected: str) -> None:
     "raw", ["nope", "31/31/2024", "2024-02-30", "0024-01-01", "12", "March", "1/2", "99999"]
 )
 def test_bad_dates_are_warnings_not_exceptions(raw: str) -> None:
-    """An unreadable date is dropped with an INVALID_DATE warning naming row, column, value."""
+    """An unreadable date is an INVALID_DATE error naming row, column and value; never sent."""
     result = _coerce("contacts", {"Birthdate": [raw, "2024-01-01"]})
     assert result.frame["date_of_birth"].tolist() == ["", "2024-01-01"]
     [issue] = result.issues
     assert (issue.row, issue.column, issue.value) == (2, "Birthdate", raw)
-    assert (issue.stage, issue.category, issue.severity) == ("coerce", "INVALID_DATE", "warning")
+    assert (issue.stage, issue.category, issue.severity) == ("coerce", "INVALID_DATE", "error")
 
 
 def test_decide_order_evidence() -> None:
@@ -151,11 +151,11 @@ def test_parse_bool(raw: str, expected: str | None) -> None:
 
 
 def test_bool_property_and_failure() -> None:
-    """Bool columns become true/false; anything else is an INVALID_BOOL warning."""
+    """Bool columns become true/false; anything else is an INVALID_BOOL error."""
     result = _coerce("companies", {"Is Public": ["Yes", "no", "perhaps", ""]})
     assert result.frame["is_public"].tolist() == ["true", "false", "", ""]
     [issue] = result.issues
-    assert (issue.category, issue.row, issue.severity) == ("INVALID_BOOL", 4, "warning")
+    assert (issue.category, issue.row, issue.severity) == ("INVALID_BOOL", 4, "error")
 
 
 def test_enumerations_through_mapping_values_and_errors() -> None:
@@ -172,8 +172,8 @@ def test_enumerations_through_mapping_values_and_errors() -> None:
     assert result.frame["hs_pipeline_stage"].tolist() == ["4", "1", "2", ""]
     by_column = {i.column: i for i in result.issues}
     assert by_column["Priority"].category == "INVALID_OPTION"
-    assert by_column["Priority"].severity == "warning"
-    assert by_column["Status"].severity == "error"  # a ticket cannot be written without a stage
+    assert by_column["Priority"].severity == "error"
+    assert by_column["Status"].severity == "error"
     assert "allowed options" in by_column["Status"].message
 
 
@@ -263,7 +263,7 @@ def test_domain_of(raw: str, expected: str | None) -> None:
 
 
 def test_strings_trimmed_and_long_values_cut() -> None:
-    """Strings are trimmed and whitespace-normalised; textarea keeps line breaks; >65,536 cut."""
+    """Strings trimmed, whitespace normalised; textarea keeps line breaks; too long = error."""
     long = "x" * (MAX_VALUE_CHARS + 10)
     result = _coerce(
         "tickets",
@@ -277,6 +277,7 @@ def test_strings_trimmed_and_long_values_cut() -> None:
     assert result.frame["content"].tolist()[0] == "line 1\n\nline 2"
     [issue] = result.issues
     assert issue.category == "VALUE_TOO_LONG" and len(issue.value or "") == 200
+    assert issue.severity == "error"
 
 
 def test_full_name_split_when_no_name_columns() -> None:
