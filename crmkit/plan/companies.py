@@ -2,11 +2,11 @@
 
 Rules, in order: the email's domain equals a company's domain (free-mail domains never count;
 ``mail.acme.com`` finds ``acme.com``), then the normalised company name equals a company's,
-then a fuzzy match on normalised names that is strong (score >= ``accept``) and clearly ahead of
-the runner-up (by ``margin``). Anything less certain is *reported* with its candidates, never
-guessed: ``AMBIGUOUS_COMPANY`` (several equally good companies) or ``WEAK_COMPANY_MATCH`` (one
-close but not close enough). Each rule runs once per distinct domain or name, so a million
-contacts cost about as much as their distinct values.
+then a fuzzy match on normalised names (word order ignored) that is strong (score >=
+``accept``) and clearly ahead of the runner-up (by ``margin``). Anything less certain is
+*reported* with its candidates, never guessed: ``AMBIGUOUS_COMPANY`` (several equally good
+companies) or ``WEAK_COMPANY_MATCH`` (one close but not close enough). Each rule runs once per
+distinct domain or name, so a million contacts cost about as much as their distinct values.
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ class CompanyIndex:
     labels: dict[str, str] = field(default_factory=dict)  # key -> display name for messages
     policy: MatchPolicy = field(default_factory=MatchPolicy)
     _names: list[str] = field(default_factory=list)
+    _sorted_names: list[str] = field(default_factory=list)
     _domain_cache: dict[str, CompanyMatch] = field(default_factory=dict)
     _name_cache: dict[str, CompanyMatch] = field(default_factory=dict)
 
@@ -107,38 +108,85 @@ class CompanyIndex:
 
     def match_name(self, name: str) -> CompanyMatch:
         """Exact normalised name, else a fuzzy match that is strong and unambiguous."""
-        norm = normalize_company_name(name) if name else ""
-        cached = self._name_cache.get(norm)
-        if cached is not None:
-            return cached
-        result = self._match_norm(norm)
-        self._name_cache[norm] = result
+        return self.match_names([name])[name]
+
+    def match_names(self, names: Iterable[str]) -> dict[str, CompanyMatch]:
+        """:meth:`match_name` for many names at once: one fuzzy pass for all inexact ones."""
+        result: dict[str, CompanyMatch] = {}
+        pending: dict[str, list[str]] = {}  # normal form -> raw names needing the fuzzy rule
+        for raw in names:
+            norm = normalize_company_name(raw) if raw else ""
+            cached = self._name_cache.get(norm)
+            if cached is None and (not norm or norm in self.by_name or not self._names):
+                exact = self.by_name.get(norm) if norm else None
+                if exact:
+                    cached = _one_or_ambiguous(exact, "name", None)
+                else:
+                    cached = CompanyMatch(NOT_FOUND) if norm else _NO_MATCH
+                self._name_cache[norm] = cached
+            if cached is not None:
+                result[raw] = cached
+            else:
+                pending.setdefault(norm, []).append(raw)
+        for norm, match in self._fuzzy(list(pending)).items():
+            self._name_cache[norm] = match
+            result.update(dict.fromkeys(pending[norm], match))
         return result
 
-    def _match_norm(self, norm: str) -> CompanyMatch:
-        if not norm:
-            return _NO_MATCH
-        exact = self.by_name.get(norm)
-        if exact:
-            return _one_or_ambiguous(exact, "name", None)
-        if not self._names:
-            return CompanyMatch(NOT_FOUND)
-        policy = self.policy
-        found = process.extract(
-            norm, self._names, scorer=fuzz.token_sort_ratio, limit=3, score_cutoff=policy.weak
-        )
+    def _fuzzy(self, norms: list[str]) -> dict[str, CompanyMatch]:
+        """Score names against all company names (token-sorted, Indel ratio) in chunks.
+
+        ``rapidfuzz.process.cdist`` scores a whole chunk in native code on all cores, far faster
+        than one ``extract`` call per name; scores under ``policy.weak`` come back as 0.
+        """
+        out: dict[str, CompanyMatch] = {}
+        if not norms:
+            return out
+        if not self._sorted_names:
+            self._sorted_names = [_token_sorted(n) for n in self._names]
+        top = min(3, len(self._names))
+        for start in range(0, len(norms), _FUZZY_CHUNK):
+            chunk = norms[start : start + _FUZZY_CHUNK]
+            scores = process.cdist(
+                [_token_sorted(n) for n in chunk],
+                self._sorted_names,
+                scorer=fuzz.ratio,
+                score_cutoff=self.policy.weak,
+                dtype=np.float32,
+                workers=-1,
+            )
+            if top < len(self._names):
+                best = np.argpartition(-scores, top - 1, axis=1)[:, :top]
+            else:
+                best = np.tile(np.arange(len(self._names)), (len(chunk), 1))
+            for i, norm in enumerate(chunk):
+                picks = sorted(best[i].tolist(), key=lambda j: -scores[i, j])
+                found = [(self._names[j], float(scores[i, j])) for j in picks if scores[i, j] > 0]
+                out[norm] = self._decide(found)
+        return out
+
+    def _decide(self, found: list[tuple[str, float]]) -> CompanyMatch:
+        """Accept the best fuzzy candidate only if strong and clearly ahead of the next one."""
         if not found:
             return CompanyMatch(NOT_FOUND)
-        best_name, best, _ = found[0]
+        policy = self.policy
+        best_name, best = found[0]
         best_keys = tuple(self.by_name[best_name])
-        score = round(float(best), 1)
+        score = round(best, 1)
         if best < policy.accept:
             return CompanyMatch(WEAK, candidates=best_keys, score=score)
-        close = [n for n, s, _ in found[1:] if s > best - policy.margin]
+        close = [name for name, other in found[1:] if other > best - policy.margin]
         if close or len(best_keys) > 1:
-            others = tuple(k for n in close for k in self.by_name[n])
+            others = tuple(k for name in close for k in self.by_name[name])
             return CompanyMatch(AMBIGUOUS, candidates=best_keys + others, score=score)
         return CompanyMatch(MATCHED, key=best_keys[0], reason="fuzzy_name", score=score)
+
+
+_FUZZY_CHUNK = 512  # names per cdist call: bounds the score matrix (512 x companies floats)
+
+
+def _token_sorted(name: str) -> str:
+    return " ".join(sorted(name.split()))
 
 
 def _one_or_ambiguous(keys: list[str], reason: str, score: float | None) -> CompanyMatch:
@@ -176,7 +224,7 @@ def resolve_companies(
     name_of: dict[object, CompanyMatch] = {}
     if names is not None and len(index):
         todo = names[key.isna() & (names != "")]
-        name_match = {n: index.match_name(n) for n in todo.unique()}
+        name_match = index.match_names(todo.unique().tolist())
         linked = {n: m for n, m in name_match.items() if m.status == MATCHED}
         if linked:
             hit = todo[todo.isin(linked.keys())]

@@ -22,6 +22,7 @@ or name) cannot be upserted safely and is rejected by the planner.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -31,7 +32,7 @@ from crmkit.plan.normalize import is_free_mail, normalize_company_name, normaliz
 
 SOURCE_ID = "_source_id"
 CONTACT_EMAIL = "_contact_email"
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 
 
 def column(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -43,13 +44,18 @@ def column(frame: pd.DataFrame, name: str) -> pd.Series:
 
 def emails(values: pd.Series) -> pd.Series:
     """Addresses normalised for comparison: lower-cased, "" when not an address."""
-    low = values.fillna("").astype(str).str.strip().str.lower()
-    return low.where(low.str.match(EMAIL_PATTERN), "")
+    match = _EMAIL.match
+    cleaned = [
+        low if match(low) else ""
+        for low in (str(v).strip().lower() if isinstance(v, str) else "" for v in values.tolist())
+    ]
+    return pd.Series(cleaned, index=values.index, dtype=object)
 
 
 def email_domains(addresses: pd.Series) -> pd.Series:
     """The domain part of normalised addresses ("" for "")."""
-    return addresses.str.rpartition("@")[2].fillna("")
+    domains = [a.rpartition("@")[2] for a in addresses.tolist()]
+    return pd.Series(domains, index=addresses.index, dtype=object)
 
 
 def per_distinct(values: pd.Series, func: Callable[[str], str]) -> pd.Series:

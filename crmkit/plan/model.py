@@ -56,7 +56,7 @@ class PlannedRecord:
         )
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True)
 class PlannedLink:
     """An association between two planned records, by key (ids exist only at import time).
 

@@ -44,6 +44,7 @@ FREE_MAIL_DOMAINS: frozenset[str] = frozenset(
 )  # fmt: skip
 
 _DROP = re.compile(r"['’.`´]")  # joined: "S.A." -> "sa", "Macy's" -> "macys"
+_LETTER_SLASH = re.compile(r"\b(\w)/(\w)\b")  # "A/S" -> "as"
 _SPACE = re.compile(r"[\W_]+")  # any other punctuation separates words
 
 
@@ -56,15 +57,15 @@ def normalize_company_name(name: str) -> str:
     text = unicodedata.normalize("NFKD", name)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
     text = text.replace("&", " and ").replace("+", " and ")
-    text = _SPACE.sub(" ", _DROP.sub("", text))
-    words = text.split()
-    kept = list(words)
-    if len(kept) > 1 and kept[0] == "the":
-        kept = kept[1:]
-    while len(kept) > 1 and kept[-1] in LEGAL_SUFFIXES:
+    text = _LETTER_SLASH.sub(r"\1\2", text)
+    words = _SPACE.sub(" ", _DROP.sub("", text)).split()
+    kept = words[1:] if len(words) > 1 and words[0] == "the" else list(words)
+    while kept and kept[-1] in LEGAL_SUFFIXES:
         kept.pop()
-    if kept and kept[-1] == "and" and len(kept) > 1:  # "Smith & Co" -> "smith and" -> "smith"
+    if kept and kept[-1] == "and":  # "Smith & Co" -> "smith and" -> "smith"
         kept.pop()
+    if not kept:
+        kept = words
     return " ".join(kept)
 
 
