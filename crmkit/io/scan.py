@@ -140,12 +140,12 @@ def _walk(
             if len(record) == n and record[0][:1].strip():
                 continue  # the common case, kept cheap: right width, first cell not blank
             k = len(record)
+            width = max(width, k)  # pandas must be told the widest record, blank or not
             if not "".join(record).strip():
                 problems[index] = Problem(EMPTY_ROW, k, "")
                 continue
             if k == n:
                 continue
-            width = max(width, k)
             if strict:
                 if k > n:
                     message = f"has {k} fields but the header has {n}: extra field {n + 1}"

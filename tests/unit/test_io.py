@@ -228,6 +228,14 @@ def test_trailing_blank_line_is_an_empty_row(tmp_path: Path) -> None:
     assert table.rows == 2
 
 
+@pytest.mark.filterwarnings("error")
+def test_blank_row_wider_than_header(tmp_path: Path) -> None:
+    """A blank row with extra commas is EMPTY_ROW and widens nothing (no pandas warning)."""
+    table = read_csv(write(tmp_path, "a,b\n1,2\n,,,,\n3,4\n"))
+    assert table.frame.index.tolist() == [2, 4]
+    assert [(i.row, i.category) for i in table.rejected] == [(3, EMPTY_ROW)]
+
+
 def test_vertical_tab_in_cells_is_text(tmp_path: Path) -> None:
     """Excel writes vertical tabs for in-cell line breaks: not a sign of a binary file."""
     table = read_csv(write(tmp_path, b'a,b\n1,"x\x0by"\n'))
