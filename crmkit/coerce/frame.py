@@ -2,10 +2,11 @@
 
 Every conversion runs once per *distinct* raw value and is then spread over the column with a
 dict lookup, so a million rows with repeated values cost little more than their distinct set.
-A value that cannot be converted never raises: it becomes a :class:`RowIssue` and is never
-sent (``""``). Such issues are ``error``s that reject the row — as the validation suites do —
-so a record is never written with a value silently dropped; only an unreadable phone (kept as
-written) and an unusable domain are ``warning``s.
+A value that cannot be converted never raises: it becomes a :class:`RowIssue`. Such issues are
+``error``s that reject the row — as the validation suites do — so a bad value is never sent and
+a record is never written with a value silently dropped; the cell keeps the value as written so
+validation sees the same cell. Only an unreadable phone (kept as written) and an unusable domain
+(dropped) are ``warning``s.
 """
 
 from __future__ import annotations
@@ -204,6 +205,17 @@ def _severity(category: str) -> Severity:
     return "warning" if category in WARNING_CATEGORIES else "error"
 
 
+def _kept(raw: str, value: str, problem: Problem | None) -> str:
+    """The cell's output: the converted value, or — for an error — the value as written.
+
+    An error rejects the row, so its value is never sent; keeping it lets validation see the
+    same bad cell (one issue, not a second "missing" one) and the report show what was there.
+    """
+    if problem is None or _severity(problem[0]) == "warning":
+        return value
+    return raw.strip()
+
+
 def coerce_frame(
     frame: pd.DataFrame, mapping: Mapping, schema: Schema, *, file: str, region: str = "US"
 ) -> Coerced:
@@ -227,7 +239,7 @@ def coerce_frame(
         if note:
             notes[column] = note
         results = {raw: conv(raw) for raw in uniq}
-        lookup = {raw: value for raw, (value, _p) in results.items()}
+        lookup = {raw: _kept(raw, value, p) for raw, (value, p) in results.items()}
         out[prop_name] = series.map(lookup).fillna("").astype("str")
         sources[prop_name] = column
         bad = {raw: p for raw, (_v, p) in results.items() if p is not None}

@@ -76,10 +76,10 @@ def test_datetime_property(raw: str, expected: str) -> None:
 @pytest.mark.parametrize(
     "raw", ["nope", "31/31/2024", "2024-02-30", "0024-01-01", "12", "March", "1/2", "99999"]
 )
-def test_bad_dates_are_warnings_not_exceptions(raw: str) -> None:
-    """An unreadable date is an INVALID_DATE error naming row, column and value; never sent."""
+def test_bad_dates_are_row_errors_not_exceptions(raw: str) -> None:
+    """An unreadable date is an INVALID_DATE error naming row, column and value; kept as written."""
     result = _coerce("contacts", {"Birthdate": [raw, "2024-01-01"]})
-    assert result.frame["date_of_birth"].tolist() == ["", "2024-01-01"]
+    assert result.frame["date_of_birth"].tolist() == [raw, "2024-01-01"]
     [issue] = result.issues
     assert (issue.row, issue.column, issue.value) == (2, "Birthdate", raw)
     assert (issue.stage, issue.category, issue.severity) == ("coerce", "INVALID_DATE", "error")
@@ -113,7 +113,7 @@ def test_number_property(values: list[str], expected: list[str]) -> None:
 def test_bad_employee_counts(raw: str) -> None:
     """numberofemployees must be a whole, non-negative number; otherwise INVALID_NUMBER."""
     result = _coerce("companies", {"Employees": [raw]})
-    assert result.frame["numberofemployees"].tolist() == [""]
+    assert result.frame["numberofemployees"].tolist() == [raw]
     assert [i.category for i in result.issues] == ["INVALID_NUMBER"]
 
 
@@ -153,13 +153,13 @@ def test_parse_bool(raw: str, expected: str | None) -> None:
 def test_bool_property_and_failure() -> None:
     """Bool columns become true/false; anything else is an INVALID_BOOL error."""
     result = _coerce("companies", {"Is Public": ["Yes", "no", "perhaps", ""]})
-    assert result.frame["is_public"].tolist() == ["true", "false", "", ""]
+    assert result.frame["is_public"].tolist() == ["true", "false", "perhaps", ""]
     [issue] = result.issues
     assert (issue.category, issue.row, issue.severity) == ("INVALID_BOOL", 4, "error")
 
 
 def test_enumerations_through_mapping_values_and_errors() -> None:
-    """Options by value, label or synonym; unmatched values are issues and never sent."""
+    """Options by value, label or synonym; unmatched values are row errors (never sent)."""
     result = _coerce(
         "tickets",
         {
@@ -168,8 +168,9 @@ def test_enumerations_through_mapping_values_and_errors() -> None:
             "Status": ["Closed", "Open", "Pending", "Limbo"],
         },
     )
-    assert result.frame["hs_ticket_priority"].tolist() == ["HIGH", "HIGH", "URGENT", ""]
-    assert result.frame["hs_pipeline_stage"].tolist() == ["4", "1", "2", ""]
+    assert result.frame["hs_ticket_priority"].tolist() == ["HIGH", "HIGH", "URGENT", "Whenever"]
+    assert result.frame["hs_pipeline_stage"].tolist() == ["4", "1", "2", "Limbo"]
+    assert {i.row for i in result.issues} == {5}
     by_column = {i.column: i for i in result.issues}
     assert by_column["Priority"].category == "INVALID_OPTION"
     assert by_column["Priority"].severity == "error"
@@ -187,17 +188,18 @@ def test_enum_value_override_is_used() -> None:
 
 
 def test_multi_select() -> None:
-    """Multi-select cells split on ; or , and join with ; — bad parts reported, rest kept."""
+    """Multi-select cells split on ; or , and join with ; — a bad part is named in the error."""
     result = _coerce("contacts", {"Buying Role": ["Champion, End User", "Champion; Wizard", ""]})
-    assert result.frame["hs_buying_role"].tolist() == ["CHAMPION;END_USER", "CHAMPION", ""]
+    assert result.frame["hs_buying_role"].tolist()[0] == "CHAMPION;END_USER"
     [issue] = result.issues
-    assert issue.category == "INVALID_OPTION" and "'Wizard'" in issue.message
+    assert (issue.row, issue.category, issue.severity) == (3, "INVALID_OPTION", "error")
+    assert "'Wizard'" in issue.message and "'Champion'" not in issue.message
 
 
 def test_emails() -> None:
     """Emails are normalised and lower-cased; an invalid one rejects the contact row."""
     result = _coerce("contacts", {"E-mail Address": [" Ann@Example.COM ", "bad@", "x@@y.com", ""]})
-    assert result.frame["email"].tolist() == ["ann@example.com", "", "", ""]
+    assert result.frame["email"].tolist() == ["ann@example.com", "bad@", "x@@y.com", ""]
     assert [(i.row, i.category, i.severity) for i in result.issues] == [
         (3, "INVALID_EMAIL", "error"),
         (4, "INVALID_EMAIL", "error"),
@@ -273,7 +275,7 @@ def test_strings_trimmed_and_long_values_cut() -> None:
         },
     )
     assert result.frame["subject"].tolist()[0] == "Printer on fire"
-    assert len(result.frame["subject"].tolist()[1]) == MAX_VALUE_CHARS
+    assert len(result.frame["subject"].tolist()[1]) == MAX_VALUE_CHARS + 10
     assert result.frame["content"].tolist()[0] == "line 1\n\nline 2"
     [issue] = result.issues
     assert issue.category == "VALUE_TOO_LONG" and len(issue.value or "") == 200
