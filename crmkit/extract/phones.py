@@ -90,16 +90,19 @@ def _hit(number: PhoneNumber, raw: str, start: int, end: int) -> PhoneHit:
     )
 
 
-def _plausible(text: str, hit: PhoneHit, number: PhoneNumber) -> bool:
-    """Context rules that tell a phone from an identifier, an amount or a bare number."""
-    before = text[max(0, hit.start - WINDOW) : hit.start]
-    after = text[hit.end : hit.end + 5]
+def _not_a_phone(text: str, start: int, end: int) -> bool:
+    """Context rules (cheap, so they run first): an identifier, a labelled number, an amount."""
+    before = text[max(0, start - WINDOW) : start]
+    after = text[end : end + 5]
     if _ASCII_WORD.match(before[-1:]) or _ASCII_WORD.match(after[:1]) or after[:1] == "/":
-        return False  # glued to a word: part of an identifier (CJK text has no spaces: allowed)
+        return True  # glued to a word: part of an identifier (CJK text has no spaces: allowed)
     if _GLUED_IDENTIFIER.search(before) or _LABELLED_NOT_PHONE.search(before):
-        return False
-    if _CURRENCY_BEFORE.search(before) or _CURRENCY_AFTER.search(after):
-        return False
+        return True
+    return bool(_CURRENCY_BEFORE.search(before) or _CURRENCY_AFTER.search(after))
+
+
+def _looks_like_a_phone(text: str, hit: PhoneHit, number: PhoneNumber) -> bool:
+    """A number that is only possible must also be written or announced like a phone."""
     if hit.valid:
         return True
     reason = phonenumbers.is_possible_number_with_reason(number)
@@ -109,6 +112,7 @@ def _plausible(text: str, hit: PhoneHit, number: PhoneNumber) -> bool:
     if raw.startswith(("+", "00")) or hit.extension:
         return True
     formatted = _SEPARATED.search(raw) is not None and len(str(number.national_number)) >= 10
+    before = text[max(0, hit.start - WINDOW) : hit.start]
     return formatted or _PHONE_WORDS.search(before) is not None
 
 
@@ -122,11 +126,13 @@ def find_phone_matches(text: str, region: str = "US") -> list[PhoneHit]:
     scanned = _IDD_00.sub(" +", text)  # same length, so offsets stay those of ``text``
     hits: list[PhoneHit] = []
     for match in PhoneNumberMatcher(scanned, region, leniency=Leniency.POSSIBLE):
-        start = match.start
+        start, end = match.start, match.end
         if scanned[start] == "+" and text[start - 1 : start + 1] == "00":
             start -= 1
-        hit = _hit(match.number, text[start : match.end], start, match.end)
-        if _plausible(text, hit, match.number):
+        if _not_a_phone(text, start, end):
+            continue
+        hit = _hit(match.number, text[start:end], start, end)
+        if _looks_like_a_phone(text, hit, match.number):
             hits.append(hit)
     return hits
 
