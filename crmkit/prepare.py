@@ -222,17 +222,27 @@ def _with_links(
 
 
 def _merge_issues(mapping: Mapping, issues: list[RowIssue]) -> list[RowIssue]:
-    """One issue per (row, property, category): coercion and validation may see the same cell."""
+    """One reason per bad cell, the earliest stage's.
+
+    Coercion and validation may see the same cell: the same category is reported once, and a
+    cell coercion already rejected (e.g. a malformed email it blanked) gets no second, less
+    precise issue from validation (``MISSING_REQUIRED`` for the blank it left).
+    """
     prop_of = {c: m.property for c, m in mapping.columns.items() if m.property}
     seen: set[tuple[int, str, str]] = set()
+    rejected_cells: set[tuple[int, str]] = set()
     out: list[RowIssue] = []
     for issue in issues:
         column = issue.column or ""
-        key = (issue.row, prop_of.get(column, column), issue.category)
-        if key not in seen:
-            seen.add(key)
-            out.append(issue)
-    out.sort(key=lambda i: (i.row, i.stage, i.column or "", i.category))
+        prop = prop_of.get(column, column)
+        key = (issue.row, prop, issue.category)
+        if key in seen or (issue.stage == "validate" and (issue.row, prop) in rejected_cells):
+            continue
+        seen.add(key)
+        if issue.severity == "error" and issue.stage != "validate":
+            rejected_cells.add((issue.row, prop))
+        out.append(issue)
+    out.sort(key=lambda i: (i.row, i.column or "", i.category))
     return out
 
 

@@ -348,7 +348,7 @@ def company_phone(rng: random.Random, country: str) -> str:
         return f"0033 1 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} 89"
     return {
         "DE": f"+49 30 {rng.randint(1000000, 9999999)}",
-        "ES": f"+34 91 {rng.randint(100, 999)} {rng.randint(100, 999)}",
+        "ES": f"+34 91 {rng.randint(100, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
         "PL": f"+48 22 {rng.randint(100, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
         "JP": f"+81 3-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}",
         "AU": f"+61 2 {rng.randint(8000, 9999)} {rng.randint(1000, 9999)}",
