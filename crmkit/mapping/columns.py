@@ -75,10 +75,7 @@ class _Matcher:
         for p in targets:
             self.by_label.setdefault(compact(p.label), p.name)
         self.read_only = {
-            key: p
-            for p in schema
-            if not p.writable
-            for key in (compact(p.label), compact(p.name))
+            key: p for p in schema if not p.writable for key in (compact(p.label), compact(p.name))
         }
         self.synonyms: dict[str, str] = {}
         for key, prop in column_lookup(object_type).items():

@@ -493,3 +493,14 @@ def test_value_override_checked_against_auto_mapped_property(tmp_path: Path) -> 
     section = load_mapping_file(path)["tickets"]
     with pytest.raises(MappingError, match="'SUPER'"):
         apply_overrides(auto_map(["Priority"], "tickets"), section)
+
+
+@pytest.mark.parametrize("object_type", ["companies", "contacts", "tickets"])
+def test_demo_headers_map_without_overrides(object_type: str) -> None:
+    """Every header of the demo data maps to a property or a linking role on its own."""
+    path = Path(__file__).resolve().parents[2] / "data" / f"{object_type}.csv"
+    if not path.exists():
+        pytest.skip("demo data not generated")
+    header = pd.read_csv(path, nrows=0, dtype=str).columns.tolist()
+    mapping = auto_map(header, object_type)
+    assert all(m.property or m.role for m in mapping.columns.values()), mapping.describe()
