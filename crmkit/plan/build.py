@@ -12,6 +12,7 @@ import gc
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import PurePath
 from typing import Any, Protocol
 
@@ -110,10 +111,11 @@ def _records(staged: _Staged) -> list[PlannedRecord]:
     props = [c for c in frame.columns if not str(c).startswith("_") and c != id_prop]
     columns = [frame[c].fillna("").astype(str).tolist() for c in props]
     extra = staged.merged.extra_rows
+    values_of = zip(*columns, strict=True) if props else repeat((), len(frame))
     out: list[PlannedRecord] = []
     append = out.append
     for key, row, values in zip(
-        staged.merged.keys.tolist(), frame.index.tolist(), zip(*columns, strict=True), strict=True
+        staged.merged.keys.tolist(), frame.index.tolist(), values_of, strict=True
     ):
         properties = {c: v for c, v in zip(props, values, strict=True) if v}
         properties[id_prop] = key
@@ -121,11 +123,6 @@ def _records(staged: _Staged) -> list[PlannedRecord]:
         if extra and row in extra:
             rows.extend((file, r) for r in extra[row])
         append(PlannedRecord(object_type, key, id_prop, properties, rows))
-    if not props:  # zip(*[]) yields nothing: a frame with only the key column
-        out = [
-            PlannedRecord(object_type, key, id_prop, {id_prop: key}, [(file, row)])
-            for key, row in zip(staged.merged.keys.tolist(), frame.index.tolist(), strict=True)
-        ]
     return out
 
 

@@ -95,3 +95,12 @@ def make_prepared() -> MakePrepared:
         return FakePrepared(objects)
 
     return factory
+
+
+FrameMaker = Callable[..., pd.DataFrame]
+
+
+@pytest.fixture
+def frame_of() -> FrameMaker:
+    """``frame_of([{...}, ...])``: a prepared-shape frame from row dicts."""
+    return make_frame
