@@ -18,282 +18,35 @@ import unicodedata
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 SEED = 20240611
 N_COMPANIES, N_CONTACTS, N_TICKETS = 48, 80, 165
 HERE = Path(__file__).resolve().parent
 
-COMPANY_HEADER = [
-    "Company ID",
-    "Company Name",
-    "Website",
-    "Phone Number",
-    "Industry",
-    "City",
-    "Country",
-    "Employees",
-    "Annual Revenue",
-    "Founded",
-]
-CONTACT_HEADER = [
-    "Contact ID",
-    "First Name",
-    "Last Name",
-    "E-mail Address",
-    "Phone Number",
-    "Mobile",
-    "Job Title",
-    "Company",
-    "Lifecycle Stage",
-    "Created On",
-]
-TICKET_HEADER = [
-    "Ticket ID",
-    "Ticket Subject",
-    "Description",
-    "Priority",
-    "Status",
-    "Opened On",
-    "Requester Email",
-    "Category",
-]
 
-# (name in companies.csv, domain stem, industry label, city, country, [variants used by contacts])
-ANCHORS = [
-    (
-        "Acme Inc.",
-        "acme",
-        "Computer Software",
-        "San Francisco",
-        "United States",
-        ["ACME, Inc", "Acme Incorporated"],
-    ),
-    (
-        "Globex Corporation",
-        "globex",
-        "Logistics and Supply Chain",
-        "Chicago",
-        "United States",
-        ["Globex Corp."],
-    ),
-    (
-        "Northwind Traders Ltd",
-        "northwind",
-        "Wholesale",
-        "London",
-        "United Kingdom",
-        ["Northwind Traders Limited"],
-    ),
-    (
-        "Société Lumière SARL",
-        "lumiere",
-        "Renewables & Environment",
-        "Paris",
-        "France",
-        ["Societe Lumiere"],
-    ),
-]
-STEMS = [
-    "Blue Harbor",
-    "Cedar Peak",
-    "Brightline",
-    "Ironwood",
-    "Silver Fern",
-    "Quantum Leaf",
-    "Red Maple",
-    "Summit Ridge",
-    "Oakmont",
-    "Pinecrest",
-    "Riverbend",
-    "Stonegate",
-    "Clearwater",
-    "Foxglove",
-    "Granite Bay",
-    "Harborview",
-    "Juniper",
-    "Kestrel",
-    "Lakeshore",
-    "Meridian",
-    "Nimbus",
-    "Orchard Lane",
-    "Pelican",
-    "Quarry Hill",
-    "Rosewood",
-    "Saltmarsh",
-    "Tidewater",
-    "Upland",
-    "Verdant",
-    "Willowbrook",
-    "Yellowstone",
-    "Zephyr",
-    "Amberline",
-    "Birchwood",
-    "Copperfield",
-    "Driftwood",
-    "Evergreen",
-    "Fairhaven",
-    "Goldcrest",
-    "Highland",
-    "Ivory Gate",
-    "Jadeport",
-    "Kingsley",
-    "Larkspur",
-    "Moonstone",
-]
-SUFFIXES = ["Inc.", "LLC", "Ltd", "GmbH", "Group", "Partners", "Labs", "Systems", "Co."]
-INDUSTRIES = [
-    "Computer Software",
-    "Accounting",
-    "Financial Services",
-    "Marketing and Advertising",
-    "Information Technology and Services",
-    "Hospital & Health Care",
-    "Retail",
-    "Construction",
-    "Telecommunications",
-    "Food & Beverages",
-    "Management Consulting",
-    "Real Estate",
-]
-PLACES = [
-    ("New York", "United States", "US"),
-    ("Austin", "United States", "US"),
-    ("Boston", "United States", "US"),
-    ("Seattle", "United States", "US"),
-    ("London", "United Kingdom", "GB"),
-    ("Manchester", "United Kingdom", "GB"),
-    ("Berlin", "Germany", "DE"),
-    ("Madrid", "Spain", "ES"),
-    ("Warsaw", "Poland", "PL"),
-    ("Tokyo", "Japan", "JP"),
-    ("Sydney", "Australia", "AU"),
-]
-COUNTRY_CODE = {"United States": "US", "United Kingdom": "GB", "France": "FR"}
-FIRST = [
-    "Sarah",
-    "James",
-    "Maria",
-    "David",
-    "Emma",
-    "Noah",
-    "Olivia",
-    "Liam",
-    "Ava",
-    "Ethan",
-    "Mia",
-    "Lucas",
-    "Grace",
-    "Henry",
-    "Chloe",
-    "Owen",
-    "Priya",
-    "Rahul",
-    "Aisha",
-    "Tom",
-    "Nina",
-    "Omar",
-    "Hannah",
-    "Leo",
-    "Ingrid",
-    "Pedro",
-    "Yuki",
-    "Fatima",
-    "Ben",
-    "Clara",
-]
-LAST = [
-    "Connor",
-    "Nguyen",
-    "Smith",
-    "Garcia",
-    "Brown",
-    "Patel",
-    "Kim",
-    "Johnson",
-    "Rossi",
-    "Andersson",
-    "Okafor",
-    "Dubois",
-    "Silva",
-    "Novak",
-    "Walsh",
-    "Cohen",
-    "Fischer",
-    "Haddad",
-    "Larsen",
-    "Moreau",
-    "Tanaka",
-    "Reyes",
-    "Baker",
-    "Quinn",
-]
-UNICODE_PEOPLE = [
-    ("Zoë", "Lefèvre"),
-    ("Łukasz", "Wiśniewski"),
-    ("José", "Martínez"),
-    ("Jürgen", "Müller"),
-    ("太郎", "山田"),
-    ("Søren", "Kierkegård"),
-]
-TITLES = [
-    "Head of Operations",
-    "IT Manager",
-    "CFO",
-    "Office Manager",
-    "Sales Director",
-    "Support Lead",
-    "Procurement Specialist",
-    "CTO",
-    "Account Executive",
-    "Analyst",
-]
-STAGES = [
-    "Subscriber",
-    "Lead",
-    "Marketing Qualified Lead",
-    "Sales Qualified Lead",
-    "Opportunity",
-    "Customer",
-    "Evangelist",
-    "Other",
-]
-PRIORITIES = ["Low", "Medium", "High", "Urgent"]
-STATUSES = ["New", "Waiting on contact", "Waiting on us", "Closed"]
-CATEGORIES = ["Product issue", "Billing issue", "Feature request", "General inquiry"]
-SUBJECTS = {
-    "Product issue": [
-        "Export to PDF fails",
-        "Dashboard not loading",
-        "Sync stuck at 90%",
-        "Login loop after password reset",
-        "Report totals look wrong",
-    ],
-    "Billing issue": [
-        "Invoice shows wrong VAT",
-        "Charged twice this month",
-        "Need a copy of the last invoice",
-        "Update billing address",
-    ],
-    "Feature request": [
-        "Dark mode please",
-        "Bulk edit for contacts",
-        "API access for reports",
-        "Custom fields on tickets",
-    ],
-    "General inquiry": [
-        "Question about onboarding",
-        "Training session availability",
-        "Data retention policy",
-        "How do I add a user?",
-    ],
-}
+VOCABULARY: dict[str, Any] = json.loads((HERE / "vocabulary.json").read_text(encoding="utf-8"))
+"""The word lists (names, companies, subjects, …): data, so they are easy to extend."""
 
-BODIES = {
-    "Product issue": "The app keeps failing for several users on our side.",
-    "Billing issue": "Our finance team spotted a problem with the latest invoice.",
-    "Feature request": "It would save us a lot of time if this were possible.",
-    "General inquiry": "Quick question from our team, no rush.",
-}
+COMPANY_HEADER = VOCABULARY["company_header"]
+CONTACT_HEADER = VOCABULARY["contact_header"]
+TICKET_HEADER = VOCABULARY["ticket_header"]
+ANCHORS = [tuple(item) for item in VOCABULARY["anchors"]]
+STEMS = VOCABULARY["stems"]
+SUFFIXES = VOCABULARY["suffixes"]
+INDUSTRIES = VOCABULARY["industries"]
+PLACES = [tuple(item) for item in VOCABULARY["places"]]
+COUNTRY_CODE = VOCABULARY["country_code"]
+FIRST = VOCABULARY["first"]
+LAST = VOCABULARY["last"]
+UNICODE_PEOPLE = [tuple(item) for item in VOCABULARY["unicode_people"]]
+TITLES = VOCABULARY["titles"]
+STAGES = VOCABULARY["stages"]
+PRIORITIES = VOCABULARY["priorities"]
+STATUSES = VOCABULARY["statuses"]
+CATEGORIES = VOCABULARY["categories"]
+SUBJECTS = VOCABULARY["subjects"]
+BODIES = VOCABULARY["bodies"]
 
 
 @dataclass(frozen=True)
@@ -312,6 +65,26 @@ class Dirt:
     category: str | None
     severity: str | None
     note: str
+
+
+@dataclass(frozen=True)
+class Planter:
+    """Records each problem of one file as it is planted (``index`` = 0-based record)."""
+
+    dirt: list[Dirt]
+    file: str
+
+    def __call__(
+        self,
+        index: int,
+        column: str,
+        kind: str,
+        value: str,
+        note: str,
+        category: str | None = None,
+        severity: str | None = None,
+    ) -> None:
+        self.dirt.append(Dirt(self.file, index + 2, column, kind, value, category, severity, note))
 
 
 def ascii_slug(text: str) -> str:
@@ -372,6 +145,7 @@ def fmt_date(rng: random.Random, day: date, with_time: bool = False) -> str:
 
 
 def make_companies(rng: random.Random, dirt: list[Dirt]) -> list[dict[str, str]]:
+    plant_company = Planter(dirt, "companies.csv")
     stems = rng.sample(STEMS, N_COMPANIES - len(ANCHORS))
     rows: list[dict[str, str]] = []
     for i in range(N_COMPANIES):
@@ -402,40 +176,32 @@ def make_companies(rng: random.Random, dirt: list[Dirt]) -> list[dict[str, str]]
         )
     late = rng.sample(range(len(ANCHORS), N_COMPANIES), 2)
     rows[late[0]]["Company Name"] = ""
-    _note(
-        dirt,
-        "companies.csv",
+    plant_company(
         late[0],
         "Company Name",
         "missing_required",
         "",
-        "MISSING_REQUIRED",
-        "error",
         "company without a name",
+        category="MISSING_REQUIRED",
+        severity="error",
     )
     rows[late[1]]["Employees"] = "about 250"
-    _note(
-        dirt,
-        "companies.csv",
+    plant_company(
         late[1],
         "Employees",
         "not_a_number",
         "about 250",
-        "INVALID_NUMBER",
-        "error",
         "employee count written as words",
+        category="INVALID_NUMBER",
+        severity="error",
     )
     for i in range(len(ANCHORS)):
         phone = rows[i]["Phone Number"]
-        _note(
-            dirt,
-            "companies.csv",
+        plant_company(
             i,
             "Phone Number",
             "phone_format",
             phone,
-            None,
-            None,
             "national/international format with prefix or extension; coerced to E.164",
         )
     return rows
@@ -444,6 +210,7 @@ def make_companies(rng: random.Random, dirt: list[Dirt]) -> list[dict[str, str]]
 def make_contacts(
     rng: random.Random, companies: list[dict[str, str]], dirt: list[Dirt]
 ) -> list[dict[str, str]]:
+    plant_contact = Planter(dirt, "contacts.csv")
     named = [(c, ascii_slug(c["Website"].split("//")[-1].removeprefix("www."))) for c in companies]
     named = [(c, d) for c, d in named if c["Company Name"]]
     people: list[tuple[str, str]] = list(UNICODE_PEOPLE)
@@ -481,15 +248,11 @@ def make_contacts(
         members = [i for i, r in enumerate(rows) if r["Company"] == anchor[0]]
         for variant, i in zip(anchor[5], members[1:], strict=True):
             rows[i]["Company"] = variant
-            _note(
-                dirt,
-                "contacts.csv",
+            plant_contact(
                 i,
                 "Company",
                 "company_name_variant",
                 variant,
-                None,
-                None,
                 f"spelled {anchor[0]!r} in companies.csv; matched fuzzily by the planner",
             )
     # The same person twice, email in another letter case, slightly different details.
@@ -501,16 +264,14 @@ def make_contacts(
     twin["Contact ID"] = f"CT-{5001 + len(rows)}"
     rows.append(twin)
     for i in (src, len(rows) - 1):
-        _note(
-            dirt,
-            "contacts.csv",
+        plant_contact(
             i,
             "E-mail Address",
             "duplicate_email_case",
             rows[i]["E-mail Address"],
-            "DUPLICATE",
-            "warning",
             f"same contact as row {(len(rows) - 1 if i == src else src) + 2}, email case differs",
+            category="DUPLICATE",
+            severity="warning",
         )
     free = [
         i
@@ -523,18 +284,14 @@ def make_contacts(
             kind, "E-mail Address"
         )
         rows[i][column] = make(rows[i][column])
-        _note(dirt, "contacts.csv", i, column, kind, rows[i][column], category, "error", note)
+        plant_contact(i, column, kind, rows[i][column], note, category=category, severity="error")
     for i, r in enumerate(rows):
         if r["First Name"] in {f for f, _ in UNICODE_PEOPLE}:
-            _note(
-                dirt,
-                "contacts.csv",
+            plant_contact(
                 i,
                 "First Name",
                 "non_ascii_name",
                 f"{r['First Name']} {r['Last Name']}",
-                None,
-                None,
                 "kept as UTF-8",
             )
     # A few international and national phones on contacts.
@@ -545,15 +302,11 @@ def make_contacts(
     ):
         if i not in picks:
             rows[i]["Phone Number"] = phone
-            _note(
-                dirt,
-                "contacts.csv",
+            plant_contact(
                 i,
                 "Phone Number",
                 "phone_format",
                 phone,
-                None,
-                None,
                 "international or extension format; coerced to E.164",
             )
     return rows
@@ -570,26 +323,13 @@ CONTACT_DIRT = [
 ]
 
 
-def _note(
-    dirt: list[Dirt],
-    file: str,
-    index: int,
-    column: str,
-    kind: str,
-    value: str,
-    category: str | None,
-    severity: str | None,
-    note: str,
-) -> None:
-    dirt.append(Dirt(file, index + 2, column, kind, value, category, severity, note))
-
-
 def make_tickets(
     rng: random.Random,
     companies: list[dict[str, str]],
     contacts: list[dict[str, str]],
     dirt: list[Dirt],
 ) -> list[dict[str, str]]:
+    plant_ticket = Planter(dirt, "tickets.csv")
     bad = {(d.row - 2) for d in dirt if d.file == "contacts.csv" and d.category}
     good = [c for i, c in enumerate(contacts) if i not in bad]
     rows: list[dict[str, str]] = []
@@ -626,16 +366,8 @@ def make_tickets(
     def plant(column: str, kind: str, value: str, category: str | None, note: str) -> int:
         i = next(slots)
         rows[i][column] = value
-        _note(
-            dirt,
-            "tickets.csv",
-            i,
-            column,
-            kind,
-            value,
-            category,
-            "error" if category else None,
-            note,
+        plant_ticket(
+            i, column, kind, value, note, category=category, severity="error" if category else None
         )
         return i
 
@@ -683,15 +415,11 @@ def make_tickets(
     for _ in range(2):
         i = next(slots)
         rows[i]["Requester Email"] = rows[i]["Requester Email"].upper()
-        _note(
-            dirt,
-            "tickets.csv",
+        plant_ticket(
             i,
             "Requester Email",
             "email_case",
             rows[i]["Requester Email"],
-            None,
-            None,
             "upper case; matches the contact anyway",
         )
     # Descriptions with line breaks and quotes, to exercise the CSV reader.
