@@ -66,6 +66,11 @@ def run_concurrently(
                     return
                 pending[pool.submit(timed, item)] = item
 
+        def cancel_queued() -> None:
+            for future in list(pending):
+                if future.cancel():
+                    pending.pop(future)
+
         def drain(futures: Iterable[Future[tuple[R, float, float]]]) -> None:
             nonlocal done_count, first_error
             for future in futures:
@@ -75,6 +80,7 @@ def run_concurrently(
                 except BaseException as exc:  # stop after the in-flight work, then re-raise
                     if first_error is None:
                         first_error = exc
+                        cancel_queued()
                     continue
                 on_done(Done(item, result, started, duration))
                 done_count += 1
@@ -86,9 +92,7 @@ def run_concurrently(
                 drain(finished)
                 fill()
         except KeyboardInterrupt:
-            for future in list(pending):
-                if future.cancel():
-                    pending.pop(future)
+            cancel_queued()
             drain(list(pending))
             raise
     if first_error is not None:
