@@ -87,10 +87,9 @@ def _stderr(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def _footer(run_id: str, target: str | None, dry_run: Any) -> str:
-    where = "dry run (nothing written)" if dry_run or not target else f"target {target}"
+def _footer(run_id: str, target: str | None) -> str:
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return f"crmkit run {run_id} · {where} · exported {stamp}"
+    return f"crmkit run {run_id} · target {target or '(none)'} · exported {stamp}"
 
 
 def run_notebooks(
@@ -162,7 +161,7 @@ def run_notebooks(
         executed,
         run_dir / "report.html",
         title=f"crmkit report · {run_id}",
-        footer=_footer(run_id, target, values.get("dry_run")),
+        footer=_footer(run_id, target),
     )
     _record_report_path(run_dir, report)
     if failure is not None:

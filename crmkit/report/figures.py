@@ -274,7 +274,7 @@ def requests_timeline(report: Report) -> go.Figure:
             name=f"{label} ({sum(series[key]):,})",
             x=series["t"],
             y=series[key],
-            mode="lines",
+            mode="lines+markers" if len(series["t"]) <= 30 else "lines",
             line={"color": color, "shape": "hv", "width": 2 if key == "requests" else 1.5},
             hovertemplate=f"t=%{{x}}s: %{{y}} {label}<extra></extra>",
         )

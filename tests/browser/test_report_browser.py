@@ -1,5 +1,8 @@
 """The exported report in headless Chromium, offline: every chart draws, nothing is fetched.
 
+The real report notebook (notebooks/04_report.ipynb) runs through run_notebooks on a scenario
+report.json, so the test covers the notebook, the renderer, the template and the export.
+
 Debian's Chromium (``make browser``) is driven through Playwright's Python package; Playwright's
 own browser download is not used. Every request the page makes is recorded and any that is
 not the report file itself is aborted, so a CDN reference fails the test instead of loading.
@@ -11,10 +14,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import pytest
 
-from crmkit.notebooks import run_notebooks
+from crmkit.notebooks import NOTEBOOKS_DIR, run_notebooks
 from crmkit.report import figures
 
 pytestmark = pytest.mark.browser
@@ -29,6 +31,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+ERRORS_CSV = (
+    "file,row,key,stage,category,message,column,value\n"
+    "contacts.csv,7,,validate,MISSING_REQUIRED,email: a value is required,email,\n"
+)
 SCREENSHOT = Path(__file__).resolve().parents[2] / "output" / "report-screenshot.png"
 
 REPORT: dict[str, Any] = {
@@ -57,37 +63,6 @@ REPORT: dict[str, Any] = {
         for s in range(10)
     ],
 }
-PARAMETERS = (
-    'data_dir = "data"\nrun_id = None\noutput_dir = "output"\ntarget = None\n'
-    "dry_run = False\nprogress = True\nmapping_file = None\n"
-)
-
-
-def report_notebook(path: Path) -> Path:
-    """A report notebook like 04_report: reads report.json and shows every chart."""
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    parameters = nbformat.v4.new_code_cell(PARAMETERS)
-    parameters.metadata["tags"] = ["parameters"]
-    nb.cells = [
-        nbformat.v4.new_markdown_cell("# Import report"),
-        parameters,
-        nbformat.v4.new_code_cell(
-            "import json, pathlib\n"
-            "from crmkit.report import figures, history\n"
-            "report = json.loads((pathlib.Path(output_dir) / 'runs' / run_id / 'report.json')"
-            ".read_text())\n"
-            "for fig in figures.report_figures(report):\n"
-            "    fig.show()\n"
-            "history.history_figure(history.load_history(output_dir))"
-        ),
-    ]
-    nbformat.write(nb, str(path))
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -98,12 +73,13 @@ def report_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
     run_dir = root / "output" / "runs" / REPORT["run_id"]
     run_dir.mkdir(parents=True)
     (run_dir / "report.json").write_text(json.dumps(REPORT), encoding="utf-8")
+    (run_dir / "errors.csv").write_text(ERRORS_CSV, encoding="utf-8")
     (root / "data").mkdir()
     return run_notebooks(
         root / "data",
         run_id=REPORT["run_id"],
         output_dir=root / "output",
-        notebooks=[report_notebook(root / "04_report.ipynb")],
+        notebooks=[NOTEBOOKS_DIR / "04_report.ipynb"],
     )
 
 
@@ -139,11 +115,14 @@ def test_report_draws_every_chart_offline(report_html: Path) -> None:
             for index in range(plots.count()):
                 assert plots.nth(index).locator("svg.main-svg").count() >= 1
             titles = page.locator(".js-plotly-plot .gtitle").all_text_contents()
+            text = page.inner_text("body")
             SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SCREENSHOT), full_page=True)
         finally:
             browser.close()
     assert titles == expected_titles
+    assert "Rows in errors.csv: 1" in text and "email: a value is required" in text
+    assert "from crmkit.report import" not in text  # no code cells in the report
     assert [url for url in requested if url != page_url] == []
     assert page_errors == []
     assert SCREENSHOT.stat().st_size > 10_000

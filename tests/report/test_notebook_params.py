@@ -116,3 +116,20 @@ def test_parameters_for_keeps_what_a_notebook_declares() -> None:
         "data_dir": "/d",
         "progress": False,
     }
+
+
+def test_report_notebook_parameters_are_pinned() -> None:
+    """04_report's contract: the shared parameters with defaults that work from notebooks/."""
+    from crmkit.notebooks import NOTEBOOKS_DIR, REQUIRED_PARAMETERS
+
+    params = notebook_parameters(NOTEBOOKS_DIR / "04_report.ipynb")
+    assert set(REQUIRED_PARAMETERS) <= set(params)
+    assert params == {
+        "data_dir": "../data",
+        "run_id": None,
+        "output_dir": "../output",
+        "target": None,
+        "dry_run": True,
+        "progress": True,
+        "mapping_file": None,
+    }
