@@ -447,10 +447,11 @@ def readme(dirt: list[Dirt]) -> str:
         "# Demo data",
         "",
         f"`companies.csv` ({N_COMPANIES} rows), `contacts.csv` ({N_CONTACTS}), "
-        f"`tickets.csv` ({N_TICKETS}), UTF-8, made by `generate.py` (seed {SEED}, no clock): "
-        "`make data` rewrites them byte for byte. Headers are as people export them, not "
-        "HubSpot's names, so mapping is exercised. Domains use the reserved `.example` and "
-        "`.test` names; phone numbers are fictional (555-01xx, Ofcom drama ranges).",
+        f"`tickets.csv` ({N_TICKETS}), UTF-8, made by `generate.py` from the word lists in "
+        f"`vocabulary.json` (seed {SEED}, no clock): `make data` rewrites them byte for byte. "
+        "Headers are as people export them, not HubSpot's names, so mapping is exercised. "
+        "Domains use the reserved `.example` and `.test` names; US numbers use the fictional "
+        "555-01xx range, UK ones Ofcom's drama range.",
         "",
         "## Planted dirt",
         "",
@@ -464,8 +465,9 @@ def readme(dirt: list[Dirt]) -> str:
     ]
     for d in sorted(dirt, key=lambda d: (d.file, d.row, d.column)):
         value = d.value.replace("|", "\\|").replace("\n", " ")
+        shown = f"`{value}`" if value.strip() else ("(empty)" if not value else "(blanks)")
         lines.append(
-            f"| {d.file} | {d.row} | {d.column} | {d.kind} | `{value}` | "
+            f"| {d.file} | {d.row} | {d.column} | {d.kind} | {shown} | "
             f"{d.category or '-'} | {d.severity or '-'} | {d.note} |"
         )
     lines += [
