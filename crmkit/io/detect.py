@@ -144,9 +144,10 @@ def legacy_encoding(sample: bytes, bad_offset: int) -> str:
     bytes come in runs (Cyrillic, Greek, CJK), where its guesses are reliable and cp1252's would
     not be.
     """
-    good = len(_UTF8_MULTIBYTE.findall(sample))
+    sequences = _UTF8_MULTIBYTE.findall(sample)
+    good = len(sequences)
     high = len(_HIGH_BYTE.findall(sample))
-    stray = high - sum(len(m) for m in _UTF8_MULTIBYTE.findall(sample))
+    stray = high - sum(len(m) for m in sequences)
     if good and good >= stray:
         raise Undecodable(
             bad_offset,
