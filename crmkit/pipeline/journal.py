@@ -14,8 +14,9 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+from crmkit.errors import ConfigError
 from crmkit.pipeline.journalrows import (
     SCHEMA,
     STAT_FIELDS,
@@ -28,11 +29,33 @@ from crmkit.pipeline.journalrows import (
 __all__ = ["STAT_FIELDS", "BatchRow", "Journal", "LinkOutcome", "Outcome", "RecordRow"]
 
 
+def _lock_exclusively(path: Path) -> IO[bytes]:
+    """One process per run: a second import, resume or rollback of it is refused.
+
+    An advisory lock on a side file; the OS drops it when the process dies, so a run killed
+    with SIGKILL can be resumed at once.
+    """
+    handle = path.open("a+b")
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock, as before
+        return handle
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise ConfigError(
+            f"run {path.parent.name!r} is in use by another crmkit process; wait for it to end"
+        ) from None
+    return handle
+
+
 class Journal:
     """One run's SQLite journal; use from one thread (the pipeline's coordinating thread)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._lock = _lock_exclusively(path.with_name(path.name + ".lock"))
         self.conn = sqlite3.connect(str(path), isolation_level=None, timeout=30.0)
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA journal_mode=WAL")
@@ -44,6 +67,7 @@ class Journal:
     def close(self) -> None:
         if not self.closed:
             self.conn.close()
+            self._lock.close()  # closing the file releases the lock
             self.closed = True
 
     def __enter__(self) -> Journal:

@@ -50,15 +50,10 @@ class Run:
     plan: ImportPlan | None = None
     session_clock: float = field(default_factory=time.monotonic)
     offset_s: float = 0.0
-    session_epoch: float = field(default_factory=time.time)
-    write_s: float = 0.0
 
     def elapsed(self) -> float:
         """Active seconds since the run began, summed over resumed sessions."""
         return self.offset_s + (time.monotonic() - self.session_clock)
-
-    def stats(self) -> dict[str, int] | None:
-        return self.writer.stats() if self.writer is not None else None
 
     def resume_hint(self) -> str:
         return (

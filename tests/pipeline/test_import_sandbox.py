@@ -13,6 +13,7 @@ import pytest
 from pipeline_fakes import make_plan, record
 from portal import planned_keys, planned_links, read_portal
 
+from crmkit.cli import main
 from crmkit.hubspot import RetryPolicy
 from crmkit.pipeline import ImportOptions, rollback, run_import
 from crmkit.pipeline.options import ImportResult
@@ -163,3 +164,34 @@ def test_daily_limit_stops_cleanly_and_resumes_next_day(
         assert second.report["objects"]["contacts"]["created"] == 60
         box.advance_day(7)  # reading back costs requests too
         assert_matches_plan(box, plan)
+
+
+def test_wrong_token_is_a_clear_error_without_the_token(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A refused token ends `crmkit import` with a one-line message (exit 2) that never shows
+    the token, and leaves no secret in the run folder."""
+    wrong = "pat-na1-00000000-wrong-token-do-not-print"
+    monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", wrong)
+    with running() as box:
+        code = main(
+            [
+                "import",
+                "--data",
+                str(tmp_path),
+                "--target",
+                box.base_url,
+                "--output",
+                str(tmp_path / "out"),
+                "--run-id",
+                "bad",
+                "--no-progress",
+            ]
+        )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "HUBSPOT_ACCESS_TOKEN" in err and wrong not in err
+    assert "Traceback" not in err
+    for path in (tmp_path / "out").rglob("*"):
+        if path.is_file():
+            assert wrong.encode() not in path.read_bytes()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from crmkit.errors import ConfigError
 from crmkit.pipeline.journal import BatchRow, Journal, LinkOutcome, Outcome, RecordRow
 
 
@@ -113,3 +114,11 @@ def test_links_and_rollback_marks(journal: Journal) -> None:
     )
     assert journal.link_state_counts() == {"failed": 1}
     assert journal.failure_categories() == {"X": 1}
+
+
+def test_one_process_per_run(journal: Journal) -> None:
+    """A second opener of a run's journal is refused until the first closes it."""
+    with pytest.raises(ConfigError, match="in use by another crmkit process"):
+        Journal(journal.path)
+    journal.close()
+    Journal(journal.path).close()
