@@ -16,7 +16,7 @@ Linking columns kept beside the properties:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -154,7 +154,7 @@ def prepare_object(
         issues=issues,
         quality=_quality(rows, issues, list(frame.columns), mapping),
         path=source,
-        validation=reports[0] if len(reports) == 1 else None,
+        validation=reports[0] if len(reports) == 1 else _merge_reports(reports, rows),
     )
 
 
@@ -198,6 +198,36 @@ def _prepare_chunks(
         bad = {issue.row for issue in issues if issue.severity == "error"}
         kept = full[~full.index.isin(list(bad))] if bad else full
         yield _Part(table.name, table.rows, kept, mapping, issues, report)
+
+
+def _merge_reports(reports: list[ValidationReport], rows: int) -> ValidationReport:
+    """One report for a file validated chunk by chunk: counts add up, scores weigh by rows."""
+    from crmkit.validate import ExpectationOutcome, ValidationReport
+
+    outcomes: dict[tuple[str, str | None, str], ExpectationOutcome] = {}
+    for report in reports:
+        for outcome in report.results:
+            key = (outcome.expectation_type, outcome.column, outcome.category)
+            seen = outcomes.get(key)
+            if seen is not None:
+                outcome = replace(
+                    seen,
+                    success=seen.success and outcome.success,
+                    unexpected_count=seen.unexpected_count + outcome.unexpected_count,
+                )
+            outcomes[key] = outcome
+    issues = [issue for report in reports for issue in report.issues]
+    bad = {issue.row for issue in issues if issue.severity == "error"}
+    columns: dict[str, set[int]] = {c: set() for r in reports for c in r.column_quality}
+    for issue in issues:
+        columns.setdefault(issue.column or "", set()).add(issue.row)
+    total = max(rows, 1)
+    return ValidationReport(
+        issues=issues,
+        quality=1.0 - len(bad) / total,
+        column_quality={c: 1.0 - len(r) / total for c, r in columns.items()},
+        results=list(outcomes.values()),
+    )
 
 
 def _with_links(

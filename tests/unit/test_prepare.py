@@ -148,3 +148,14 @@ def test_reading_in_chunks_gives_the_same_result(demo: Prepared, object_type: st
     assert chunked.frame.equals(whole.frame)
     assert chunked.issues == whole.issues
     assert chunked.quality == whole.quality
+
+
+def test_chunked_validation_report_adds_up(demo: Prepared) -> None:
+    """The per-chunk GX outcomes of a file add up to the whole file's."""
+    whole = demo.objects["tickets"].validation
+    chunked = prepare_object(DATA / "tickets.csv", "tickets", chunk_rows=50).validation
+    assert whole is not None and chunked is not None
+    counts = {(o.expectation_type, o.column): o.unexpected_count for o in whole.results}
+    assert {(o.expectation_type, o.column): o.unexpected_count for o in chunked.results} == counts
+    assert chunked.quality == pytest.approx(whole.quality)
+    assert chunked.issues == whole.issues
