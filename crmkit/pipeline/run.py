@@ -7,6 +7,7 @@ report files. The stages in between live in :mod:`crmkit.pipeline.stages`.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import time
@@ -27,6 +28,8 @@ from crmkit.pipeline.options import (
 from crmkit.pipeline.reportfiles import build_report, write_report_files
 from crmkit.pipeline.writer import Writer
 from crmkit.plan.model import ImportPlan
+
+log = logging.getLogger("crmkit.pipeline")
 
 JOURNAL_FILE = "journal.sqlite"
 PLAN_FILE = "plan.json"
@@ -204,5 +207,8 @@ def abandon_run(run: Run, status: str) -> None:
             run.journal.set_status(status)
         finally:
             run.journal.close()
+        log.warning(
+            "run %s %s; what landed is journaled. %s", run.run_id, status, run.resume_hint()
+        )
     if run.options.dry_run and not any(run.run_dir.iterdir()):
         shutil.rmtree(run.run_dir, ignore_errors=True)
