@@ -205,6 +205,9 @@ def _build(
             company_of=company_of,
             index=index,
             create_contacts=create_contacts_from_tickets,
+            contacts=None
+            if "contacts" not in staged
+            else (staged["contacts"].merged.frame, staged["contacts"].merged.keys),
         )
         links.extend(found.links)
         issues.extend(found.issues)

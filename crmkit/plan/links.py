@@ -5,7 +5,8 @@ the rule that made it, and every row the rules could not link with confidence is
 person can review it instead of finding a silent guess in the CRM.
 
 Tickets find their requester by the email column (role ``_contact_email``), else by the first
-address found in the body (``_emails_in_text``). A requester who is not among the planned
+address found in the body (``_emails_in_text``), else by a phone number in the body
+(``_phones_in_text``) that exactly one contact has. A requester who is not among the planned
 contacts is created as a contact (``origin="ticket"``, named from ``_contact_name`` or
 ``_contact_firstname``/``_contact_lastname`` when the file has them), unless that is switched
 off, in which case the link is reported as unresolved. A ticket links to its contact's company,
@@ -14,6 +15,7 @@ else to the company whose domain matches the requester's email domain.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -145,6 +147,69 @@ def requesters(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     reason = pd.Series("email_column", index=frame.index, dtype=object)
     reason = reason.where(by_column != "", "email_in_body").where(email != "", "")
     return email.astype(object), reason
+
+
+_E164 = r"^(\+\d{6,15})"
+
+
+def phone_index(frame: pd.DataFrame, keys: pd.Series) -> dict[str, list[str]]:
+    """Contacts by phone number (``phone`` and ``mobilephone``, E.164 without extension)."""
+    found: dict[str, list[str]] = {}
+    for name in ("phone", "mobilephone"):
+        if name not in frame.columns:
+            continue
+        numbers = frame[name].fillna("").astype(str).str.strip().str.extract(_E164)[0]
+        numbers = numbers[numbers.notna()]
+        for number, key in zip(numbers.tolist(), keys[numbers.index].tolist(), strict=True):
+            owners = found.setdefault(number, [])
+            if key not in owners:
+                owners.append(key)
+    return found
+
+
+def requesters_by_phone(
+    frame: pd.DataFrame,
+    email: pd.Series,
+    reason: pd.Series,
+    phones: Callable[[], dict[str, list[str]]],
+    *,
+    file: str,
+    keys: pd.Series,
+) -> list[RowIssue]:
+    """Tickets with no email but a phone in the body: link the one contact with that number.
+
+    Fills ``email``/``reason`` in place (``phone_in_body``); a number several contacts share is
+    reported (``AMBIGUOUS_CONTACT``) and not linked.
+    """
+    if PHONES_IN_TEXT not in frame.columns:
+        return []
+    todo = frame.loc[email == "", PHONES_IN_TEXT]
+    todo = todo[todo.map(lambda v: isinstance(v, list | tuple) and len(v) > 0)]
+    if todo.empty:
+        return []
+    index = phones()
+    issues: list[RowIssue] = []
+    linked: dict[Hashable, str] = {}
+    for label, numbers in todo.items():
+        owners = next((index[n] for n in numbers if n in index), None)
+        if owners is None:
+            continue
+        if len(owners) == 1:
+            linked[label] = owners[0]
+        else:
+            issues.append(
+                _warning(
+                    file, label, "AMBIGUOUS_CONTACT",
+                    f"the phone number in the body belongs to several contacts "
+                    f"({', '.join(owners)}); not linked",
+                    key=str(keys.get(label)),
+                )
+            )  # fmt: skip
+    if linked:
+        hit = pd.Series(linked, dtype=object)
+        email.loc[hit.index] = hit
+        reason.loc[hit.index] = "phone_in_body"
+    return issues
 
 
 def _first(value: object) -> str:

@@ -61,7 +61,8 @@ class PlannedLink:
     """An association between two planned records, by key (ids exist only at import time).
 
     ``reason`` says how the link was found: ``domain``, ``name``, ``fuzzy_name``,
-    ``email_column``, ``email_in_body`` or ``via_contact``; ``score`` is the fuzzy score.
+    ``email_column``, ``email_in_body``, ``phone_in_body`` or ``via_contact``; ``score`` is the
+    fuzzy score.
     """
 
     from_type: str

@@ -19,7 +19,9 @@ from crmkit.plan.links import (
     _split_name,
     _warning,
     link_to_companies,
+    phone_index,
     requesters,
+    requesters_by_phone,
 )
 from crmkit.plan.model import PlannedLink, PlannedRecord
 from crmkit.schema import DEFAULT_TICKET_PIPELINE, TICKET_PIPELINES
@@ -69,10 +71,21 @@ def link_tickets(
     company_of: dict[str, str],
     index: CompanyIndex,
     create_contacts: bool,
+    contacts: tuple[pd.DataFrame, pd.Series] | None = None,
 ) -> Linked:
-    """Link tickets to their requester contact (creating it if allowed) and to a company."""
+    """Link tickets to their requester contact (creating it if allowed) and to a company.
+
+    ``contacts`` (the merged contacts frame and its keys) lets a phone number found in a
+    ticket's body find its contact when the ticket names no email.
+    """
     out = Linked()
     email, reason = requesters(frame)
+    if contacts is not None:
+        out.issues.extend(
+            requesters_by_phone(
+                frame, email, reason, lambda: phone_index(*contacts), file=file, keys=keys
+            )
+        )
     has = email != ""
     known = email.isin(list(contact_keys)) if contact_keys else pd.Series(False, index=email.index)
     missing = has & ~known
@@ -80,7 +93,8 @@ def link_tickets(
         out.issues.append(
             _warning(
                 file, row, "NO_REQUESTER",
-                "no requester email in the email column or the body; imported without a contact",
+                "no requester email (column or body) and no known phone in the body; "
+                "imported without a contact",
                 key=str(key),
             )
         )  # fmt: skip

@@ -150,3 +150,37 @@ def test_default_pipeline_and_stage(
     props = plan.records["tickets"][0].properties
     assert props.get("hs_pipeline", "") == pipeline
     assert props.get("hs_pipeline_stage", "") == stage
+
+
+PHONE_CONTACTS = [
+    {"email": "ann@acme.com", "phone": "+13125550168 ext. 37"},
+    {"email": "bob@acme.com", "phone": "+14155550100", "mobilephone": "+16465550100"},
+    {"email": "cy@acme.com", "phone": "+12125550101"},
+    {"email": "di@acme.com", "mobilephone": "+12125550101"},  # shares cy's number
+]
+
+
+@pytest.mark.parametrize(
+    ("ticket", "contact", "category"),
+    [
+        ({"_phones_in_text": ["+13125550168"]}, "ann@acme.com", None),  # extension ignored
+        ({"_phones_in_text": ["+16465550100"]}, "bob@acme.com", None),  # mobile number
+        ({"_phones_in_text": ["+19999999999", "+14155550100"]}, "bob@acme.com", None),
+        ({"_phones_in_text": ["+12125550101"]}, None, "AMBIGUOUS_CONTACT"),
+        ({"_phones_in_text": ["+19999999999"]}, None, "NO_REQUESTER"),
+        ({"_emails_in_text": ["cy@acme.com"], "_phones_in_text": ["+13125550168"]},
+         "cy@acme.com", None),  # an email beats a phone
+    ],
+)  # fmt: skip
+def test_ticket_to_contact_by_phone_in_body(
+    make_prepared: Prepare, ticket: dict[str, Any], contact: str | None, category: str | None
+) -> None:
+    """With no email, a phone in the body finds the one contact that has that number."""
+    plan = build_plan(make_prepared(contacts=PHONE_CONTACTS, tickets=[{"subject": "a", **ticket}]))
+    links = _links(plan, "tickets->contacts")
+    if contact is None:
+        assert links == {}
+        assert category in _categories(plan)
+    else:
+        assert next(iter(links.values()))[0] == contact
+        assert _categories(plan) == []
