@@ -177,19 +177,18 @@ def _prepare_chunks(
 ) -> Iterator[_Part]:
     from crmkit.coerce import coerce_frame
     from crmkit.mapping import apply_overrides, auto_map
-    from crmkit.mapping.columns import fill_values
     from crmkit.validate import validate_frame
 
     mapping: Mapping | None = None
     for table in tables:
         raw = table.frame
-        distinct = {str(c): [str(v) for v in raw[c].unique()] for c in raw.columns}
         if mapping is None:
+            samples = _distinct(raw, list(raw.columns))
             mapping = apply_overrides(
-                auto_map(list(raw.columns), object_type, schema, distinct), section
+                auto_map(list(raw.columns), object_type, schema, samples), section
             )
-        else:
-            mapping = fill_values(mapping, schema, distinct)
+        else:  # later chunks: only option columns can bring new values to map
+            mapping = _more_values(mapping, schema, raw)
         coerced = coerce_frame(raw, mapping, schema, file=table.name, region=region)
         props = coerced.frame
         report = validate_frame(props, object_type, file=table.name, schema=schema)
@@ -198,6 +197,31 @@ def _prepare_chunks(
         bad = {issue.row for issue in issues if issue.severity == "error"}
         kept = full[~full.index.isin(list(bad))] if bad else full
         yield _Part(table.name, table.rows, kept, mapping, issues, report)
+
+
+def _more_values(mapping: Mapping, schema: Schema, raw: pd.DataFrame) -> Mapping:
+    """Map option values first seen in a later chunk; keep earlier unmatched values, samples."""
+    from crmkit.mapping.columns import fill_values
+
+    grown = fill_values(mapping, schema, _distinct(raw, _option_columns(mapping, schema)))
+    unmatched = {c: list(v) for c, v in mapping.unmatched_values.items()}
+    for column, values in grown.unmatched_values.items():
+        unmatched[column] = list(dict.fromkeys([*unmatched.get(column, []), *values]))
+    return replace(grown, unmatched_values=unmatched, samples=mapping.samples)
+
+
+def _distinct(frame: pd.DataFrame, columns: list[str]) -> dict[str, list[str]]:
+    return {str(c): frame[c].unique().tolist() for c in columns}
+
+
+def _option_columns(mapping: Mapping, schema: Schema) -> list[str]:
+    """Columns mapped onto enumeration properties (their values map onto option values)."""
+    out = []
+    for column, prop in mapping.mapped().items():
+        definition = schema.get(prop)
+        if definition is not None and definition.type == "enumeration":
+            out.append(column)
+    return out
 
 
 def _merge_reports(reports: list[ValidationReport], rows: int) -> ValidationReport:

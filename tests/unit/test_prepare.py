@@ -159,3 +159,15 @@ def test_chunked_validation_report_adds_up(demo: Prepared) -> None:
     assert {(o.expectation_type, o.column): o.unexpected_count for o in chunked.results} == counts
     assert chunked.quality == pytest.approx(whole.quality)
     assert chunked.issues == whole.issues
+
+
+def test_chunks_map_option_values_first_seen_late(tmp_path: Path) -> None:
+    """A priority label first seen in the last chunk is still mapped; unknown ones are kept."""
+    rows = ["Ticket Subject,Priority"] + [f"Issue {n},High" for n in range(6)]
+    rows += ["Late one,Urgent", "Odd one,Whenever"]
+    (tmp_path / "tickets.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    obj = prepare_object(tmp_path / "tickets.csv", "tickets", chunk_rows=3)
+    assert obj.frame.at[8, "hs_ticket_priority"] == "URGENT"
+    assert [(i.row, i.category) for i in obj.issues] == [(9, "INVALID_OPTION")]
+    assert obj.mapping.unmatched_values == {"Priority": ["Whenever"]}
+    assert "Ticket Subject" in obj.mapping.samples
