@@ -58,29 +58,37 @@ TICKET_HEADER = (
     "Category",
 )
 
-FIRST = (
-    "Sarah James Maria David Emma Noah Olivia Liam Ava Ethan Mia Lucas Grace Henry Chloe Owen "
-    "Priya Rahul Aisha Tom Nina Omar Hannah Leo Ingrid Pedro Yuki Fatima Zoë José Jürgen Søren"
-).split()
-LAST = (
-    "Smith Johnson Okafor Tanaka Cohen Larsen Haddad Andersson Reyes Kowalski Nguyen Patel "
-    "Garcia Müller Rossi Dubois Novak Silva Kim Martin Hughes Becker Costa Lindqvist Moreau"
-).split()
-STEMS = (
-    "Blue Harbor|Cedar Peak|Brightline|Ironwood|Silver Fern|Quantum Leaf|Red Maple|Summit Ridge|"
-    "Oakmont|Pinecrest|Riverbend|Stonegate|Clearwater|Foxglove|Granite Bay|Harborview|Juniper|"
-    "Kestrel|Lakeshore|Meridian|Nimbus|Orchard Lane|Pelican|Quarry Hill|Rosewood|Tidewater"
-).split("|")
-TRADES = (
-    "Analytics|Foods|Logistics|Health|Robotics|Energy|Media|Capital|Textiles|Software|Dental|"
-    "Marine|Brewing|Optics|Builders|Pharma|Travel|Security|Farms|Studios"
-).split("|")
-SUFFIXES = ("Inc.", "LLC", "Ltd", "GmbH", "Group", "Co.")
-INDUSTRIES = (
+
+def _items(text: str) -> tuple[str, ...]:
+    """A vocabulary written as one "|"-separated string (compact, easy to extend)."""
+    return tuple(item.strip() for item in text.split("|"))
+
+
+FIRST = _items(
+    "Sarah|James|Maria|David|Emma|Noah|Olivia|Liam|Ava|Ethan|Mia|Lucas|Grace|Henry|Chloe|"
+    "Owen|Priya|Rahul|Aisha|Tom|Nina|Omar|Hannah|Leo|Ingrid|Pedro|Yuki|Fatima|Zoë|José|"
+    "Jürgen|Søren"
+)
+LAST = _items(
+    "Smith|Johnson|Okafor|Tanaka|Cohen|Larsen|Haddad|Andersson|Reyes|Kowalski|Nguyen|Patel|"
+    "Garcia|Müller|Rossi|Dubois|Novak|Silva|Kim|Martin|Hughes|Becker|Costa|Lindqvist|Moreau"
+)
+STEMS = _items(
+    "Blue Harbor|Cedar Peak|Brightline|Ironwood|Silver Fern|Quantum Leaf|Red Maple|"
+    "Summit Ridge|Oakmont|Pinecrest|Riverbend|Stonegate|Clearwater|Foxglove|Granite Bay|"
+    "Harborview|Juniper|Kestrel|Lakeshore|Meridian|Nimbus|Orchard Lane|Pelican|Quarry Hill|"
+    "Rosewood|Tidewater"
+)
+TRADES = _items(
+    "Analytics|Foods|Logistics|Health|Robotics|Energy|Media|Capital|Textiles|Software|"
+    "Dental|Marine|Brewing|Optics|Builders|Pharma|Travel|Security|Farms|Studios"
+)
+SUFFIXES = _items("Inc.|LLC|Ltd|GmbH|Group|Co.")
+INDUSTRIES = _items(
     "Computer Software|Accounting|Financial Services|Marketing and Advertising|"
     "Information Technology and Services|Hospital & Health Care|Retail|Construction|"
     "Telecommunications|Food & Beverages|Management Consulting|Real Estate"
-).split("|")
+)
 PLACES = (
     ("New York", "United States"),
     ("Austin", "United States"),
@@ -90,22 +98,22 @@ PLACES = (
     ("Madrid", "Spain"),
     ("Tokyo", "Japan"),
 )
-TITLES = (
+TITLES = _items(
     "CEO|CFO|Account Executive|Analyst|Support Lead|Office Manager|VP Sales|Engineer|"
     "Product Manager|Buyer"
-).split("|")
-STAGES = (
+)
+STAGES = _items(
     "Subscriber|Lead|Marketing Qualified Lead|Sales Qualified Lead|Opportunity|Customer|"
     "Evangelist|Other"
-).split("|")
-PRIORITIES = ("Low", "Medium", "High", "Urgent")
-STATUSES = ("New", "Waiting on contact", "Waiting on us", "Closed")
-CATEGORIES = ("Product issue", "Billing issue", "Feature request", "General inquiry")
-SUBJECTS = (
+)
+PRIORITIES = _items("Low|Medium|High|Urgent")
+STATUSES = _items("New|Waiting on contact|Waiting on us|Closed")
+CATEGORIES = _items("Product issue|Billing issue|Feature request|General inquiry")
+SUBJECTS = _items(
     "Export to PDF fails|Dashboard not loading|Sync stuck at 90%|Invoice shows wrong VAT|"
     "Charged twice this month|Bulk edit for contacts|API access for reports|"
     "Question about onboarding|How do I add a user?|Login loop after password reset"
-).split("|")
+)
 FREE_MAIL = ("mail.example", "inbox.example")
 
 DIRT_KINDS: dict[str, str] = {
@@ -197,7 +205,9 @@ def _day(rng: random.Random, with_time: bool = False) -> str:
     day = START + timedelta(days=rng.randrange(5 * 365))
     if rng.random() < 0.7:
         text = day.isoformat()
-        return f"{text} {rng.randint(8, 18):02d}:{rng.choice((0, 15, 30, 45)):02d}" if with_time else text
+        if with_time:
+            return f"{text} {rng.randint(8, 18):02d}:{rng.choice((0, 15, 30, 45)):02d}"
+        return text
     return f"{day.month}/{day.day}/{day.year}"
 
 
@@ -305,7 +315,7 @@ def ticket_rows(
             requester = f"walk.in{i}@{FREE_MAIL[i % 2]}"
         body = rng.choice(
             (
-                f"Hi team,\nabout \"{subject}\": can you have a look? It started this week.",
+                f'Hi team,\nabout "{subject}": can you have a look? It started this week.',
                 f"{subject}. This blocks our month-end close.",
                 f"{subject} - see the screenshot attached.\nCall me on {_phone(rng)}.",
             )
