@@ -45,10 +45,8 @@ def column(frame: pd.DataFrame, name: str) -> pd.Series:
 def emails(values: pd.Series) -> pd.Series:
     """Addresses normalised for comparison: lower-cased, "" when not an address."""
     match = _EMAIL.match
-    cleaned = [
-        low if match(low) else ""
-        for low in (str(v).strip().lower() if isinstance(v, str) else "" for v in values.tolist())
-    ]
+    text = values.fillna("").astype(str).tolist()
+    cleaned = [low if match(low) else "" for low in map(str.lower, map(str.strip, text))]
     return pd.Series(cleaned, index=values.index, dtype=object)
 
 
