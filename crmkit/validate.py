@@ -33,12 +33,15 @@ import threading
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from crmkit.errors import ConfigError
 from crmkit.rowissues import RowIssue, Severity
+
+if TYPE_CHECKING:
+    from crmkit.schema import Schema
 
 SUITE_DIR = Path(__file__).resolve().parent.parent / "expectations"
 """Where the bundled suites live (the repository's ``expectations/`` folder)."""
@@ -78,7 +81,7 @@ def suite_path(object_type: str, suite_dir: Path | None = None) -> Path:
 
 
 def load_suite_dict(
-    object_type: str, *, schema: Any = None, suite_dir: Path | None = None
+    object_type: str, *, schema: Schema | None = None, suite_dir: Path | None = None
 ) -> dict[str, Any]:
     """The suite as a plain dict, enumeration value sets filled in from ``schema``.
 
@@ -101,7 +104,7 @@ def load_suite_dict(
     return suite
 
 
-def schema_values(schema: Any, prop: str) -> list[str]:
+def schema_values(schema: Schema, prop: str) -> list[str]:
     """Option values of enumeration ``prop`` in ``schema`` (hidden options included)."""
     definition = schema.get(prop)
     if definition is None:
@@ -112,7 +115,7 @@ def schema_values(schema: Any, prop: str) -> list[str]:
     return values
 
 
-def _bundled_schema(object_type: str) -> Any:
+def _bundled_schema(object_type: str) -> Schema:
     from crmkit.schema import Schema
 
     return Schema.bundled(object_type)
@@ -123,7 +126,7 @@ def validate_frame(
     object_type: str,
     *,
     file: str,
-    schema: Any = None,
+    schema: Schema | None = None,
     suite_dir: Path | None = None,
 ) -> ValidationReport:
     """Validate ``frame`` (index = source row numbers) against ``object_type``'s suite.

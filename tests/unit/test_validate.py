@@ -230,3 +230,14 @@ def test_a_suite_naming_an_unknown_enumeration_is_a_config_error(tmp_path: Path)
     (tmp_path / "contacts.json").write_text(json.dumps(suite), encoding="utf-8")
     with pytest.raises(ConfigError, match="no_such_property"):
         validate_frame(frame_of("contacts", {}), "contacts", file="c.csv", suite_dir=tmp_path)
+
+
+def test_validation_is_quiet_and_leaves_no_gx_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """No GX progress bars (they garble HTML reports) and no ``gx/`` scaffolding on disk."""
+    monkeypatch.chdir(tmp_path)
+    validate_frame(frame_of("contacts", {"email": "bad"}), "contacts", file="c.csv")
+    out, err = capfd.readouterr()
+    assert "Calculating Metrics" not in out + err
+    assert list(tmp_path.iterdir()) == []
