@@ -48,7 +48,7 @@ class Linked:
     new_contacts: list[PlannedRecord] = field(default_factory=list)
 
 
-def _warning(
+def plan_warning(
     file: str,
     row: Any,
     category: str,
@@ -69,7 +69,7 @@ def _warning(
     )
 
 
-def _company_names(frame: pd.DataFrame) -> pd.Series | None:
+def company_names(frame: pd.DataFrame) -> pd.Series | None:
     """The contact's company as written: the ``_company_name`` role, else ``company``."""
     for name in (COMPANY_NAME, "company"):
         if name in frame.columns:
@@ -125,21 +125,23 @@ def link_to_companies(
             )
         row = rows.get(label, label) if rows is not None else label
         out.issues.append(
-            _warning(file, row, category, message, key=str(keys.get(label)), value=written or None)
+            plan_warning(
+                file, row, category, message, key=str(keys.get(label)), value=written or None
+            )
         )
     return out
 
 
 def link_contacts(index: CompanyIndex, frame: pd.DataFrame, keys: pd.Series, file: str) -> Linked:
     """Contact → company by email domain, then by the company name the contact row gives."""
-    return link_to_companies(index, "contacts", keys, keys, _company_names(frame), file=file)
+    return link_to_companies(index, "contacts", keys, keys, company_names(frame), file=file)
 
 
 def requesters(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """Each ticket's requester email and how it was found (``email_column``/``email_in_body``)."""
     by_column = emails(column(frame, CONTACT_EMAIL))
     if EMAILS_IN_TEXT in frame.columns:
-        first = frame[EMAILS_IN_TEXT].map(_first).astype(object)
+        first = frame[EMAILS_IN_TEXT].map(first_item).astype(object)
         by_body = emails(first)
     else:
         by_body = pd.Series("", index=frame.index, dtype=object)
@@ -198,7 +200,7 @@ def requesters_by_phone(
             linked[label] = owners[0]
         else:
             issues.append(
-                _warning(
+                plan_warning(
                     file, label, "AMBIGUOUS_CONTACT",
                     f"the phone number in the body belongs to several contacts "
                     f"({', '.join(owners)}); not linked",
@@ -212,7 +214,7 @@ def requesters_by_phone(
     return issues
 
 
-def _first(value: object) -> str:
+def first_item(value: object) -> str:
     if isinstance(value, list | tuple) and value:
         return str(value[0])
     if isinstance(value, str):
@@ -220,7 +222,7 @@ def _first(value: object) -> str:
     return ""
 
 
-def _split_name(full: str) -> tuple[str, str]:
+def split_name(full: str) -> tuple[str, str]:
     """ "Ann Lee" -> (Ann, Lee); "Lee, Ann" -> (Ann, Lee); "Ann" -> (Ann, "")."""
     full = " ".join(full.split())
     if "," in full:

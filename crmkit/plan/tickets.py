@@ -14,14 +14,14 @@ from crmkit.plan.links import (
     CONTACT_NAME,
     PHONES_IN_TEXT,
     Linked,
-    _company_names,
-    _first,
-    _split_name,
-    _warning,
+    company_names,
+    first_item,
     link_to_companies,
     phone_index,
+    plan_warning,
     requesters,
     requesters_by_phone,
+    split_name,
 )
 from crmkit.plan.model import PlannedLink, PlannedRecord
 from crmkit.schema import DEFAULT_TICKET_PIPELINE, TICKET_PIPELINES
@@ -52,11 +52,11 @@ def _requester_details(frame: pd.DataFrame, label: object) -> dict[str, str]:
         if role in frame.columns and not is_empty(frame.at[label, role]):
             details[prop] = str(frame.at[label, role]).strip()
     if CONTACT_NAME in frame.columns and not details:
-        first, last = _split_name(str(frame.at[label, CONTACT_NAME] or ""))
+        first, last = split_name(str(frame.at[label, CONTACT_NAME] or ""))
         details.update({k: v for k, v in (("firstname", first), ("lastname", last)) if v})
     for role in ("_contact_phone", PHONES_IN_TEXT):
         if role in frame.columns and "phone" not in details:
-            phone = _first(frame.at[label, role]).strip()
+            phone = first_item(frame.at[label, role]).strip()
             if phone:
                 details["phone"] = phone
     return details
@@ -91,7 +91,7 @@ def link_tickets(
     missing = has & ~known
     for row, key in keys[~has].items():
         out.issues.append(
-            _warning(
+            plan_warning(
                 file, row, "NO_REQUESTER",
                 "no requester email (column or body) and no known phone in the body; "
                 "imported without a contact",
@@ -112,7 +112,7 @@ def link_tickets(
                 PlannedRecord("contacts", address, "email", props, rows, origin="ticket")
             )
             out.issues.append(
-                _warning(
+                plan_warning(
                     file, label, "CONTACT_CREATED_FROM_TICKET",
                     f"requester {address} is not in the contacts; a contact will be created "
                     f"({len(rows)} ticket(s))",
@@ -128,7 +128,7 @@ def link_tickets(
         linkable = has & known
         for row, address in email[missing].items():
             out.issues.append(
-                _warning(
+                plan_warning(
                     file, row, "UNRESOLVED_CONTACT",
                     f"requester {address} is not in the contacts and creating contacts from "
                     "tickets is off; the ticket is imported without a contact",
@@ -145,7 +145,7 @@ def link_tickets(
         out.links.append(PlannedLink("tickets", key, "companies", company, "via_contact"))
     rest = ~linkable
     if rest.any():
-        names = _company_names(frame)
+        names = company_names(frame)
         found = link_to_companies(
             index, "tickets", keys[rest], email[rest], None if names is None else names[rest],
             file=file,
