@@ -1,0 +1,223 @@
+"""The mapping review screen (ipywidgets): one tab per file, one row per CSV column.
+
+Each row shows the column's sample values, the suggested property in a dropdown of the
+portal's writable properties with its confidence and reason, and, for enumeration
+properties, each distinct raw value with a dropdown of the property's options. *Save* writes
+the mapping file the import reads (``mapping_file``). All decisions go through
+:class:`~crmkit.review.state.ReviewState`; this module only draws and forwards.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+
+from crmkit.errors import CrmkitError
+from crmkit.review.state import ReviewState
+
+GRID_COLUMNS = (
+    "minmax(150px, 1fr) minmax(180px, 1.4fr) minmax(260px, 1.6fr) 90px minmax(200px, 2fr)"
+)
+PLAIN_TEXT = "Mapping review screen: open this notebook in JupyterLab (make lab) to use it."
+HEADERS = ("CSV column", "sample values", "HubSpot property", "confidence", "why")
+
+
+def confidence_badge(confidence: float, *, override: bool) -> str:
+    """A small coloured label: green when sure, amber when worth a look, red when doubtful."""
+    if override:
+        return _badge("your choice", "#1565c0")
+    colour = "#2e7d32" if confidence >= 0.9 else "#ef6c00" if confidence >= 0.7 else "#c62828"
+    return _badge(f"{confidence:.0%}", colour)
+
+
+def _badge(text: str, colour: str) -> str:
+    return (
+        f'<span style="background:{colour};color:#fff;border-radius:8px;padding:1px 8px;'
+        f'font-size:12px">{html.escape(text)}</span>'
+    )
+
+
+def _cell(text: str, *, muted: bool = False) -> w.HTML:
+    colour = "#616161" if muted else "inherit"
+    return w.HTML(f'<div style="line-height:1.3;color:{colour}">{text}</div>')
+
+
+class ColumnRow:
+    """The widgets of one CSV column: property dropdown, confidence, reason, value mapping."""
+
+    def __init__(self, screen: MappingScreen, object_type: str, column: str) -> None:
+        self.screen = screen
+        self.object_type = object_type
+        self.column = column
+        state = screen.state
+        samples = state.review(object_type).current().samples.get(column, [])
+        shown = ", ".join(html.escape(s[:40]) for s in samples[:3]) or "<i>(empty)</i>"
+        self.name = _cell(f"<b>{html.escape(column)}</b>")
+        self.samples = _cell(shown, muted=True)
+        self.dropdown = w.Dropdown(
+            options=state.property_choices(object_type), layout=w.Layout(width="98%")
+        )
+        self.badge = w.HTML()
+        self.reason = _cell("", muted=True)
+        self.values = w.VBox(layout=w.Layout(margin="0 0 6px 24px"))
+        self.value_dropdowns: dict[str, w.Dropdown] = {}
+        self.dropdown.observe(self._on_property, names="value")
+
+    def cells(self) -> list[w.Widget]:
+        return [self.name, self.samples, self.dropdown, self.badge, self.reason]
+
+    def refresh(self) -> None:
+        """Show the state's current choice for this column (and its value translations)."""
+        review = self.screen.state.review(self.object_type)
+        match = review.current().columns[self.column]
+        with self.screen.quiet():
+            self.dropdown.value = match.property
+        self.badge.value = confidence_badge(
+            match.confidence, override=review.is_override(self.column)
+        )
+        role = f" · links as <code>{match.role}</code>" if match.role else ""
+        self.reason.value = f'<div style="color:#616161">{html.escape(match.reason)}{role}</div>'
+        self._refresh_values()
+
+    def _refresh_values(self) -> None:
+        state = self.screen.state
+        rows = state.value_rows(self.object_type, self.column)
+        if not rows:
+            self.values.children = ()
+            self.value_dropdowns = {}
+            return
+        choices = state.value_choices(self.object_type, self.column)
+        if set(self.value_dropdowns) != {raw for raw, _ in rows}:
+            self.value_dropdowns = {}
+            children: list[w.Widget] = [
+                w.HTML(f"<i>values of {html.escape(self.column)} → options:</i>")
+            ]
+            for raw, _ in rows:
+                dropdown = w.Dropdown(options=choices, layout=w.Layout(width="320px"))
+                dropdown.observe(self._value_handler(raw), names="value")
+                self.value_dropdowns[raw] = dropdown
+                label = w.HTML(
+                    f"<code>{html.escape(raw[:60])}</code>", layout=w.Layout(width="220px")
+                )
+                children.append(w.HBox([label, w.HTML("→"), dropdown]))
+            self.values.children = tuple(children)
+        with self.screen.quiet():
+            for raw, option in rows:
+                dropdown = self.value_dropdowns[raw]
+                if list(dropdown.options) != choices:
+                    dropdown.options = choices
+                dropdown.value = option
+
+    def _on_property(self, change: dict[str, Any]) -> None:
+        if self.screen.muted:
+            return
+        self.screen.act(
+            lambda: self.screen.state.set_property(self.object_type, self.column, change["new"]),
+            self.object_type,
+        )
+
+    def _value_handler(self, raw: str) -> Any:
+        def handler(change: dict[str, Any]) -> None:
+            if self.screen.muted:
+                return
+            self.screen.act(
+                lambda: self.screen.state.set_value(
+                    self.object_type, self.column, raw, change["new"]
+                ),
+                self.object_type,
+            )
+
+        return handler
+
+
+class _Quiet:
+    def __init__(self, screen: MappingScreen) -> None:
+        self.screen = screen
+
+    def __enter__(self) -> None:
+        self.screen.muted += 1
+
+    def __exit__(self, *exc: object) -> None:
+        self.screen.muted -= 1
+
+
+class MappingScreen:
+    """The review screen for a :class:`ReviewState`; display it as a notebook cell's value."""
+
+    def __init__(self, state: ReviewState, save_to: str | Path | None = None) -> None:
+        self.state = state
+        self.muted = 0
+        self.rows: dict[str, list[ColumnRow]] = {}
+        panels = []
+        for object_type, review in state.objects.items():
+            rows = [ColumnRow(self, object_type, c) for c in review.automatic.columns]
+            self.rows[object_type] = rows
+            panels.append(self._panel(rows))
+        self.tabs = w.Tab(children=panels)
+        for index, (object_type, review) in enumerate(state.objects.items()):
+            self.tabs.set_title(index, f"{object_type} · {review.file}")
+        default = save_to or state.mapping_file or "mapping.json"
+        self.path = w.Text(value=str(default), description="Save to", layout=w.Layout(width="60%"))
+        self.save_button = w.Button(description="Save mapping", button_style="primary", icon="save")
+        self.save_button.on_click(lambda _button: self.save())
+        self.status = w.HTML(f"<i>{html.escape(state.source_message())}</i>")
+        self.widget = w.VBox(
+            [self.tabs, w.HBox([self.path, self.save_button]), self.status],
+            layout=w.Layout(width="100%"),
+        )
+        self.refresh()
+
+    def _panel(self, rows: list[ColumnRow]) -> w.Widget:
+        header = [_cell(f"<b>{h}</b>", muted=True) for h in HEADERS]
+        blocks: list[w.Widget] = [
+            w.GridBox(header, layout=w.Layout(grid_template_columns=GRID_COLUMNS))
+        ]
+        for row in rows:
+            grid = w.GridBox(
+                row.cells(),
+                layout=w.Layout(grid_template_columns=GRID_COLUMNS, align_items="center"),
+            )
+            blocks.append(w.VBox([grid, row.values], layout=w.Layout(border_top="1px solid #eee")))
+        return w.VBox(blocks)
+
+    def quiet(self) -> _Quiet:
+        """Widgets set inside this block do not count as the person's choices."""
+        return _Quiet(self)
+
+    def refresh(self, object_type: str | None = None) -> None:
+        for otype, rows in self.rows.items():
+            if object_type is None or otype == object_type:
+                for row in rows:
+                    row.refresh()
+
+    def act(self, change: Any, object_type: str) -> None:
+        """Apply one choice to the state, then redraw the file (a property may move rows)."""
+        try:
+            change()
+        except CrmkitError as exc:
+            self.status.value = f'<span style="color:#c62828">{html.escape(str(exc))}</span>'
+        self.refresh(object_type)
+
+    def save(self) -> Path | None:
+        """Write the mapping file; the status line says where (or why not)."""
+        try:
+            written = self.state.save(self.path.value.strip() or None)
+        except (CrmkitError, OSError) as exc:
+            self.status.value = (
+                f'<span style="color:#c62828">not saved: {html.escape(str(exc))}</span>'
+            )
+            return None
+        self.status.value = (
+            f'<span style="color:#2e7d32">saved {html.escape(str(written))}</span> · run the '
+            f"import with <code>mapping_file = {html.escape(repr(str(written)))}</code>"
+        )
+        return written
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        if isinstance(bundle, dict):  # what a page without a kernel (GitHub) shows instead
+            bundle["text/plain"] = PLAIN_TEXT
+        return bundle
