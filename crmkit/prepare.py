@@ -283,6 +283,7 @@ def _merge_issues(mapping: Mapping, issues: list[RowIssue]) -> list[RowIssue]:
     precise issue from validation (``MISSING_REQUIRED`` for the blank it left).
     """
     prop_of = {c: m.property for c, m in mapping.columns.items() if m.property}
+    column_of = {p: c for c, p in prop_of.items()}
     seen: set[tuple[int, str, str]] = set()
     rejected_cells: set[tuple[int, str]] = set()
     out: list[RowIssue] = []
@@ -295,6 +296,9 @@ def _merge_issues(mapping: Mapping, issues: list[RowIssue]) -> list[RowIssue]:
         seen.add(key)
         if issue.severity == "error" and issue.stage != "validate":
             rejected_cells.add((issue.row, prop))
+        if issue.stage == "validate" and column in column_of:
+            # Name the header the user sees in their file, as coercion's issues do.
+            issue = replace(issue, column=column_of[column])
         out.append(issue)
     out.sort(key=lambda i: (i.row, i.column or "", i.category))
     return out
