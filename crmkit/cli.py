@@ -103,7 +103,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="crmkit", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="crmkit",
+        description="Load CRM exports (companies, contacts, tickets) into HubSpot: validate, map, "
+        "link, import at the rate limit, report. The token is read from HUBSPOT_ACCESS_TOKEN only.",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     sb = sub.add_parser("sandbox", help="serve a local HubSpot-compatible CRM API")
