@@ -34,6 +34,20 @@ class Held:
     def total(self, object_type: str) -> int:
         return sum(self.counts[object_type].values())
 
+    def planned_view(self, plan: ImportPlan) -> dict[str, dict[str, dict[str, str]]]:
+        """Each planned record's planned properties as held; values the server set when the
+        plan left them out (a ticket requester's ``createdate``) differ by run, so not these."""
+        return {
+            object_type: {
+                r.key: {
+                    name: canonical(self.properties[object_type].get(r.key, {}).get(name, ""))
+                    for name in r.properties
+                }
+                for r in plan.records.get(object_type, [])
+            }
+            for object_type in OBJECT_TYPES
+        }
+
 
 def planned_properties(plan: ImportPlan) -> dict[str, list[str]]:
     """Every property name the plan writes, per object type (sorted)."""
@@ -57,7 +71,9 @@ def read_back(base_url: str, token: str, properties: dict[str, list[str]]) -> He
                 got = obj.get("properties") or {}
                 key = str(got.get(key_prop) or "")
                 counts[object_type][key] += 1
-                props[object_type][key] = {k: str(v) for k, v in got.items() if v not in (None, "")}
+                props[object_type][key] = {  # server-set values (timestamps, ids) left out
+                    k: str(got[k]) for k in properties[object_type] if got.get(k) not in (None, "")
+                }
                 key_of[object_type][str(obj["id"])] = key
         links: set[tuple[str, str, str, str]] = set()
         for from_type, to_type in LINK_KINDS:
