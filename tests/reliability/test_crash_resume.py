@@ -86,8 +86,17 @@ def test_sigkill_at_seeded_points_then_resume_equals_an_uninterrupted_run(
     journal = out / "runs" / "crash" / "journal.sqlite"
     rng = random.Random(2024)
     with running(tier="enterprise", latency_ms=80, seed=3) as box:
-        child = cli(box, "--data", str(data.folder), "--target", box.base_url, "--output",
-                    str(out), "--run-id", "crash")  # fmt: skip
+        child = cli(
+            box,
+            "--data",
+            str(data.folder),
+            "--target",
+            box.base_url,
+            "--output",
+            str(out),
+            "--run-id",
+            "crash",
+        )
         # about 13 record batches and 20 link batches: kill points spread over both stages
         points = sorted(rng.sample(range(2, 30), KILLS))
         kills: list[tuple[int, int]] = []
