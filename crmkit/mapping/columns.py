@@ -8,6 +8,7 @@ out on purpose and said so, but keep a linking role for the planner.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from collections.abc import Mapping as AbcMapping
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ FUZZY_THRESHOLD = 86.0
 FUZZY_SHORT_THRESHOLD = 92.0
 SAMPLE_SHOWN = 5
 _SNIFF_VALUES = 200
+_NEST_SPLIT = re.compile(r"\s+[-–—>|]\s+")
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,32 @@ class _Matcher:
                 hit = self.by_label.get(rest) or self.synonyms.get(rest)
                 if hit:
                     return _Candidate(hit, 0.9, f"synonym after prefix {prefix!r}")
+        return self._nested(column)
+
+    def _nested(self, column: str) -> _Candidate | None:
+        """Nested headers of the own object, "Person - Phone - Mobile" (Pipedrive style).
+
+        The parts after the object's name are tried joined, in reverse order ("mobile phone")
+        and the last alone ("Organization - Address - Country" → country), each also without a
+        repeated object name ("Organization - Organization created" → created). Another
+        object's fields ("Organization - Address" in a people export) are never taken.
+        """
+        parts = [normalize_header(p) for p in _NEST_SPLIT.split(column)]
+        parts = [p for p in parts if p]
+        prefixes = OWN_PREFIXES.get(self.object_type, ())
+        if len(parts) < 2 or parts[0] not in prefixes:
+            return None
+        rest = parts[1:]
+        tries = [" ".join(rest), " ".join(reversed(rest[-2:])), rest[-1]]
+        for text in list(tries):
+            for prefix in prefixes:
+                if text.startswith(prefix + " "):
+                    tries.append(text[len(prefix) + 1 :])
+        for text in tries:
+            key = text.replace(" ", "")
+            hit = self.by_label.get(key) or self.synonyms.get(key)
+            if hit:
+                return _Candidate(hit, 0.88, f"synonym {text!r} in nested header")
         return None
 
     def fuzzy(self, column: str) -> list[_Candidate]:
