@@ -36,7 +36,8 @@ VALUE_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
               "waiting on requester", "pending customer", "awaiting response"),
         "3": ("in progress", "waiting on us", "open agent", "open - agent", "working",
               "investigating", "escalated", "assigned", "in review", "active",
-              "awaiting agent", "waiting on agent", "ongoing"),
+              "awaiting agent", "waiting on agent", "ongoing", "waiting on third party",
+              "waiting for third party", "awaiting third party"),
         "4": ("closed", "resolved", "done", "solved", "complete", "completed", "fixed",
               "cancelled", "canceled", "won t fix", "wont fix", "duplicate", "archived"),
     },
@@ -64,7 +65,9 @@ VALUE_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     "source_type": {
         "EMAIL": ("email", "e mail", "mail", "inbound email", "mailbox"),
         "CHAT": ("chat", "live chat", "web chat", "messenger", "whatsapp", "sms", "slack"),
-        "PHONE": ("phone", "call", "telephone", "voice", "phone call", "hotline"),
+        "PHONE": ("phone", "call", "telephone", "voice", "phone call", "hotline",
+                  "phone call incoming", "phone call outgoing", "inbound call", "outbound call",
+                  "voicemail", "voice mail"),
         "FORM": ("form", "web form", "web", "portal", "web portal", "help center", "website",
                  "contact form", "api", "feedback widget"),
     },
@@ -80,7 +83,10 @@ VALUE_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "type": {
         "PROSPECT": ("prospect", "lead", "potential"),
-        "PARTNER": ("partner", "affiliate", "alliance"),
+        "PARTNER": ("partner", "affiliate", "alliance", "technology partner",
+                    "installation partner", "implementation partner", "solution partner",
+                    "referral partner", "strategic partner", "integration partner",
+                    "consulting partner", "integrator"),
         "RESELLER": ("reseller", "distributor", "var", "channel partner"),
         "VENDOR": ("vendor", "supplier", "provider"),
         "OTHER": ("other", "misc"),
@@ -113,6 +119,8 @@ VALUE_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "REAL_ESTATE": ("property", "realestate"),
         "HOSPITALITY": ("hotels", "hotel"),
         "RETAIL": ("retailer", "retail trade"),
+        "RECREATIONAL_FACILITIES_AND_SERVICES": ("recreation", "leisure"),
+        "SPORTS": ("sport",),
     },
 }
 # fmt: on
@@ -151,6 +159,15 @@ def _range_bucket(prop: PropertyDef, raw: str) -> str | None:
     return None
 
 
+def _alternatives(text: str, norm: dict[str, str]) -> str | None:
+    """ "Channel Partner / Reseller": the option when every ``/``-separated part names it."""
+    parts = [normalize(p) for p in text.split("/")]
+    if len(parts) < 2 or not all(parts):
+        return None
+    found = {norm.get(p) for p in parts}
+    return found.pop() if len(found) == 1 and None not in found else None
+
+
 def map_one(prop: PropertyDef, raw: str) -> tuple[str | None, str]:
     """One raw single value → (option value or None, how it matched)."""
     text = raw.strip()
@@ -165,6 +182,9 @@ def map_one(prop: PropertyDef, raw: str) -> tuple[str | None, str]:
     key = normalize(text)
     if key in norm:
         return norm[key], "normalised"
+    agreed = _alternatives(text, norm)
+    if agreed is not None:
+        return agreed, "every alternative agrees"
     bucket = _range_bucket(prop, text)
     if bucket is not None:
         return bucket, "range"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crmkit.mapping import auto_map
+from crmkit.mapping import auto_map, map_value
+from crmkit.schema import Schema
 
 # (object type, header, expected property or None)
 NESTED_AND_VENDOR_HEADERS = [
@@ -33,3 +34,28 @@ NESTED_AND_VENDOR_HEADERS = [
 def test_vendor_headers(object_type: str, header: str, expected: str | None) -> None:
     """Each header maps as a person migrating from that system would map it."""
     assert auto_map([header], object_type).to_dict()[header] == expected
+
+
+# (property, object type, raw picklist value from a source CRM, expected option or None)
+VENDOR_VALUES = [
+    ("type", "companies", "Technology Partner", "PARTNER"),  # Salesforce Account Type
+    ("type", "companies", "Installation Partner", "PARTNER"),
+    ("type", "companies", "Channel Partner / Reseller", "RESELLER"),  # every part agrees
+    ("type", "companies", "Customer - Direct", None),  # no company type fits
+    ("type", "companies", "Prospect / Partner", None),  # parts disagree: not guessed
+    ("industry", "companies", "Recreation", "RECREATIONAL_FACILITIES_AND_SERVICES"),
+    ("source_type", "tickets", "Phone call (incoming)", "PHONE"),  # Zendesk "Via"
+    ("source_type", "tickets", "Voicemail", "PHONE"),
+    ("hs_pipeline_stage", "tickets", "Waiting on Third Party", "3"),  # Freshdesk status
+    ("hs_ticket_category", "tickets", "task", None),  # Zendesk type without a fit
+]
+
+
+@pytest.mark.parametrize(("prop", "object_type", "raw", "expected"), VENDOR_VALUES)
+def test_vendor_picklist_values(
+    prop: str, object_type: str, raw: str, expected: str | None
+) -> None:
+    """Source picklist values land on the option a person would choose, or on none."""
+    definition = Schema.bundled(object_type).get(prop)
+    assert definition is not None
+    assert map_value(definition, raw) == expected
