@@ -106,7 +106,7 @@ def assert_no_live_formula(path: Path) -> None:
 
 def assert_escaped_in_html(errors_csv: Path, hostile: tuple[str, ...]) -> None:
     """The report notebook shows ``failed_rows_table(errors.csv)``: its HTML must escape."""
-    html = failed_rows_table(errors_csv).head(25)._repr_html_() or ""
+    html = failed_rows_table(errors_csv).head(25).to_html()
     for value in hostile:
         if value.startswith("<"):
             assert value not in html
@@ -129,7 +129,7 @@ def test_hostile_values_are_reported_and_neutralised(
     assert any(v.startswith("'+cmd") for v in values) and any(v.startswith("'@SUM") for v in values)
     scripts = out / "script_in_tickets" / "runs" / "bad" / "errors.csv"
     assert any("<script>" in c["value"] for c in read_cells(scripts))
-    html = failed_rows_table(scripts)._repr_html_() or ""
+    html = failed_rows_table(scripts).to_html()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 

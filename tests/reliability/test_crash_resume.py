@@ -2,8 +2,9 @@
 the record stages and the association stage), resumed with `--resume RUN_ID` after each kill,
 and must end with the portal exactly as an uninterrupted run leaves it.
 
-tests/pipeline kills once, after three batches; this kills four times at seeded points spread
-over the whole run and compares every planned property and every association.
+tests/pipeline kills once, after three batches; this kills four times (ten in the slow form)
+at seeded points spread over the whole run and compares every planned property and every
+association.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -26,8 +28,25 @@ from crmkit.pipeline import ImportOptions, run_import
 from crmkit.plan.model import ImportPlan
 from crmkit.sandbox import RunningSandbox, running
 
-KILLS = 4
-DEADLINE_S = 180
+DEADLINE_S = 300
+
+
+@dataclass(frozen=True)
+class Crash:
+    companies: int
+    contacts: int
+    tickets: int
+    kills: int
+    last_point: int  # kill points are drawn from 2..last_point journaled batches
+
+
+CRASHES = [
+    # about 13 record batches and 20 link batches: kill points spread over both stages
+    pytest.param(Crash(40, 1200, 500, kills=4, last_point=30), id="short"),
+    pytest.param(
+        Crash(200, 6000, 3000, kills=10, last_point=150), id="long", marks=pytest.mark.slow
+    ),
+]
 
 
 def batches_done(journal: Path) -> tuple[int, int]:
@@ -76,12 +95,13 @@ def kill_at(child: subprocess.Popen[bytes], journal: Path, threshold: int) -> bo
     return True
 
 
+@pytest.mark.parametrize("crash", CRASHES)
 def test_sigkill_at_seeded_points_then_resume_equals_an_uninterrupted_run(
-    make_dataset: MakeDataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    crash: Crash, make_dataset: MakeDataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Four kills, four resumes, one final resume: same records, properties and links as a run
-    that was never interrupted; nothing doubled; the report counts every record as created."""
-    data = make_dataset(40, 1200, 500, seed=7)
+    """Several kills, each followed by a resume, then a final resume: same records, properties
+    and links as a run never interrupted; nothing doubled; every record counted as created."""
+    data = make_dataset(crash.companies, crash.contacts, crash.tickets, seed=7)
     out = tmp_path / "out"
     journal = out / "runs" / "crash" / "journal.sqlite"
     rng = random.Random(2024)
@@ -97,8 +117,7 @@ def test_sigkill_at_seeded_points_then_resume_equals_an_uninterrupted_run(
             "--run-id",
             "crash",
         )
-        # about 13 record batches and 20 link batches: kill points spread over both stages
-        points = sorted(rng.sample(range(2, 30), KILLS))
+        points = sorted(rng.sample(range(2, crash.last_point), crash.kills))
         kills: list[tuple[int, int]] = []
         for point in points:
             if not kill_at(child, journal, point):
@@ -110,7 +129,7 @@ def test_sigkill_at_seeded_points_then_resume_equals_an_uninterrupted_run(
         assert b"Traceback" not in stderr
         plan = ImportPlan.load(out / "runs" / "crash" / "plan.json")
         resumed = read_back(box.base_url, box.token, planned_properties(plan))
-    assert len(kills) == KILLS, f"the run ended before every kill point: {kills}"
+    assert len(kills) == crash.kills, f"the run ended before every kill point: {kills}"
     assert any(links == 0 for _, links in kills), "no kill during the record stages"
     assert any(links > 0 for _, links in kills), "no kill during the association stage"
 
