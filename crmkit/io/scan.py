@@ -44,10 +44,16 @@ class Scan:
 
 
 def check_header(raw: list[str], file: str) -> list[str]:
-    """Strip header names and refuse blank, duplicate or too many of them."""
+    """Strip header names and refuse blank, duplicate or too many of them.
+
+    Blank names at the end are dropped: spreadsheets save empty columns right of the data
+    ("Name;Email;;;"). Their cells must be blank too, which :func:`scan` checks.
+    """
     header = [name.strip() for name in raw]
     if header:
         header[0] = header[0].lstrip("\ufeff").strip()
+    while len(header) > 1 and not header[-1]:
+        header.pop()
     if len(header) > MAX_COLUMNS:
         raise CsvError(
             f"too many columns: the header has {len(header)} (at most {MAX_COLUMNS})",
@@ -104,7 +110,7 @@ def scan(path: Path, dialect: Dialect, *, strict: bool) -> Scan:
         if raw is None:
             raise CsvError("the file is empty", file=file, kind="empty")
         result = Scan(header=check_header(raw, file), width=len(raw))
-        _walk(reader, result, file, strict, dialect.delimiter)
+        _walk(reader, result, file, strict, dialect.delimiter, len(raw))
     if result.records == len(result.problems) and all(
         p.category == EMPTY_ROW for p in result.problems.values()
     ):
@@ -113,6 +119,19 @@ def scan(path: Path, dialect: Dialect, *, strict: bool) -> Scan:
             f"has a header but no data rows{blanks}", file=file, row=1, kind="header_only"
         )
     return result
+
+
+def _unnamed_data(record: list[str], n: int, header_width: int, file: str, row: int) -> None:
+    """A column left without a name in the header holds data: ask for a name."""
+    for index in range(n, min(len(record), header_width)):
+        if record[index].strip():
+            where = f"{index + 1} ({column_letter(index)})"
+            raise CsvError(
+                f"column {where} has no name in the header row but holds data in row {row}",
+                file=file,
+                row=1,
+                kind="blank_header",
+            )
 
 
 def _malformed(exc: csv.Error, file: str, row: int) -> CsvError:
@@ -126,9 +145,18 @@ def _malformed(exc: csv.Error, file: str, row: int) -> CsvError:
 
 
 def _walk(
-    reader: Iterator[list[str]], result: Scan, file: str, strict: bool, delimiter: str
+    reader: Iterator[list[str]],
+    result: Scan,
+    file: str,
+    strict: bool,
+    delimiter: str,
+    header_width: int,
 ) -> None:
-    """Classify each record (the hot loop: keep the common case cheap)."""
+    """Classify each record (the hot loop: keep the common case cheap).
+
+    Fields past the named columns that are all blank are no data (a spreadsheet's trailing
+    delimiters), so they neither make the row ragged nor need a name.
+    """
     header = result.header
     n = len(header)
     problems = result.problems
@@ -146,6 +174,10 @@ def _walk(
                 continue
             if k == n:
                 continue
+            if k > n and not "".join(record[n:]).strip():
+                continue
+            if n < header_width and k > n:
+                _unnamed_data(record, n, header_width, file, index + 2)
             if strict:
                 if k > n:
                     message = f"has {k} fields but the header has {n}: extra field {n + 1}"
