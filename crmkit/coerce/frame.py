@@ -20,6 +20,7 @@ import pandas as pd
 from crmkit.coerce.dates import decide_order, format_date, format_datetime, parse_datetime
 from crmkit.coerce.numbers import decimal_comma, format_number, parse_bool, parse_number
 from crmkit.coerce.text import MAX_VALUE_CHARS, clean_block, clean_line, domain_of, split_full_name
+from crmkit.extract.phones import PhoneHit
 from crmkit.mapping.model import Mapping
 from crmkit.mapping.values import map_multi, map_value
 from crmkit.rowissues import RowIssue, Severity
@@ -109,6 +110,7 @@ _PLAIN_EMAIL = re.compile(
     r"(?=[^@]{1,64}@)[a-z0-9_%+-]+(?:\.[a-z0-9_%+-]+)*"
     r"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
 )
+_LIST_SEPARATORS = " \t\r\n,;/|\u00a0"
 _SPECIAL_USE_TLDS = frozenset({"arpa", "invalid", "local", "localhost", "onion", "test"})
 
 
@@ -131,8 +133,29 @@ def _email_converter(raw: str) -> Converted:
         return fast, None
     value = normalize_email(raw)
     if value is None:
-        return "", ("INVALID_EMAIL", f"{raw!r} is not a valid email address")
+        return _first_of_several_emails(raw)
     return value.lower(), None
+
+
+def _first_of_several_emails(raw: str) -> Converted:
+    """ "a@x.com; b@y.com" (CRMs export a person's addresses in one cell): the first one.
+
+    The others are reported, not lost silently: HubSpot keeps one email per contact.
+    """
+    from crmkit.extract import find_emails
+
+    found = list(dict.fromkeys(e.lower() for e in find_emails(raw)))
+    rest = raw.lower()
+    for address in found:
+        rest = rest.replace(address, " ")
+    if len(found) < 2 or rest.strip(_LIST_SEPARATORS):
+        return "", ("INVALID_EMAIL", f"{raw!r} is not a valid email address")
+    others = ", ".join(repr(e) for e in found[1:])
+    return found[0], (
+        "MULTIPLE_EMAILS",
+        f"{len(found)} addresses in one cell: {found[0]!r} imported, {others} not "
+        "(a contact has one email)",
+    )
 
 
 def _phone_converter(region: str) -> Converter:
@@ -141,10 +164,29 @@ def _phone_converter(region: str) -> Converter:
     def conv(raw: str) -> Converted:
         hit = normalize_phone(raw, region)
         if hit is None:
-            return clean_line(raw), ("INVALID_PHONE", f"{raw!r} is not a phone number: kept as is")
-        return hit.e164 + (f" ext. {hit.extension}" if hit.extension else ""), None
+            return _first_of_several_phones(raw, region)
+        return _phone_text(hit), None
 
     return conv
+
+
+def _phone_text(hit: PhoneHit) -> str:
+    return hit.e164 + (f" ext. {hit.extension}" if hit.extension else "")
+
+
+def _first_of_several_phones(raw: str, region: str) -> Converted:
+    """ "+49 151 2345678 / +49 89 2345679": the first valid number, the others reported."""
+    from crmkit.extract import find_phone_matches
+
+    hits = [h for h in find_phone_matches(raw, region) if h.valid]
+    numbers = list(dict.fromkeys(_phone_text(h) for h in hits))
+    if len(numbers) < 2:
+        return clean_line(raw), ("INVALID_PHONE", f"{raw!r} is not a phone number: kept as is")
+    others = ", ".join(repr(n) for n in numbers[1:])
+    return numbers[0], (
+        "MULTIPLE_PHONES",
+        f"{len(numbers)} numbers in one cell: {numbers[0]!r} imported, {others} not",
+    )
 
 
 def _string_converter(prop: PropertyDef) -> Converter:
@@ -197,7 +239,9 @@ def converter_for(
     return _string_converter(prop), ""
 
 
-WARNING_CATEGORIES = frozenset({"INVALID_PHONE", "INVALID_DOMAIN"})
+WARNING_CATEGORIES = frozenset(
+    {"INVALID_PHONE", "INVALID_DOMAIN", "MULTIPLE_EMAILS", "MULTIPLE_PHONES"}
+)
 """Problems that leave the row importable; every other bad value rejects its row."""
 
 

@@ -176,7 +176,7 @@ VALUES_SENT: dict[str, dict[str, dict[tuple[str, str], str]]] = {
         },
         "contacts": {
             ("p.weiss@mueller-maschinenbau.example", "firstname"): "Petra",
-            ("hans@schoen-baeckerei.example", "mobilephone"): "+491512345678",
+            ("hans@schoen-baeckerei.example", "mobilephone"): "+4915123456789",
             ("amelie.dubois@lumiere-sarl.example", "phone"): "+33142685300",
             ("lena.vogel@mail.example", "mobilephone"): "+491609876543",
         },
