@@ -15,6 +15,7 @@ else to the company whose domain matches the requester's email domain.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +31,8 @@ COMPANY_NAME = "_company_name"
 EMAILS_IN_TEXT = "_emails_in_text"
 PHONES_IN_TEXT = "_phones_in_text"
 CONTACT_NAME = "_contact_name"
+COMPANY_ID = "_company_id"
+_ID_LIST = re.compile(r"\s*[;,|]\s*")
 
 _CATEGORY = {
     AMBIGUOUS: "AMBIGUOUS_COMPANY",
@@ -46,6 +49,7 @@ class Linked:
     issues: list[RowIssue] = field(default_factory=list)
     company_of: dict[str, str] = field(default_factory=dict)  # contact key -> company key
     new_contacts: list[PlannedRecord] = field(default_factory=list)
+    company_of_label: dict[Hashable, str] = field(default_factory=dict)  # row label -> company
 
 
 def plan_warning(
@@ -133,8 +137,47 @@ def link_to_companies(
 
 
 def link_contacts(index: CompanyIndex, frame: pd.DataFrame, keys: pd.Series, file: str) -> Linked:
-    """Contact → company by email domain, then by the company name the contact row gives."""
-    return link_to_companies(index, "contacts", keys, keys, company_names(frame), file=file)
+    """Contact → company by the company's id (a source CRM's foreign key: Salesforce
+    ``AccountId``, HubSpot's "Associated Company IDs"), else by email domain, then by the
+    company name the contact row gives."""
+    out = links_by_company_id(index, "contacts", frame, keys)
+    rest = ~keys.index.isin(list(out.company_of_label))
+    names = company_names(frame)
+    found = link_to_companies(
+        index, "contacts", keys[rest], keys[rest], None if names is None else names[rest],
+        file=file,
+    )  # fmt: skip
+    out.links.extend(found.links)
+    out.issues.extend(found.issues)
+    out.company_of.update(found.company_of)
+    return out
+
+
+def links_by_company_id(
+    index: CompanyIndex, from_type: str, frame: pd.DataFrame, keys: pd.Series
+) -> Linked:
+    """Links to the planned companies whose id column (``company:id:`` key) a row names.
+
+    A cell may list several ids ("101;205"): each is linked, the first is the contact's
+    company for its tickets. Ids naming no planned company leave the row to the other rules.
+    """
+    out = Linked()
+    ids = column(frame, COMPANY_ID)
+    ids = ids[ids != ""]
+    if ids.empty or not len(index):
+        return out
+    known = index.labels
+    for label, cell in ids.items():
+        targets = [f"company:id:{i}" for i in _ID_LIST.split(cell) if i]
+        targets = [t for t in dict.fromkeys(targets) if t in known]
+        if not targets:
+            continue
+        key = str(keys.get(label))
+        out.links.extend(PlannedLink(from_type, key, "companies", t, "company_id") for t in targets)
+        out.company_of_label[label] = targets[0]
+        if from_type == "contacts":
+            out.company_of.setdefault(key, targets[0])
+    return out
 
 
 def requesters(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
