@@ -10,6 +10,8 @@ from functools import lru_cache
 _CAMEL_1 = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _CAMEL_2 = re.compile(r"(?<=[A-Z])(?=[A-Z][a-z])")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# "IDs", "URLs": a plural acronym is one word, not "I Ds" for the camelCase split.
+_PLURAL_ACRONYM = re.compile(r"(?<![A-Za-z])([A-Z]{2,})s(?![A-Za-z])")
 # Whole-token rewrites applied after splitting: spelling variants that mean the same word.
 _TOKENS = {"e mail": "email", "eml": "email", "no": "number", "nr": "number", "num": "number"}
 _TOKEN_RE = re.compile(r"\b(" + "|".join(re.escape(k) for k in _TOKENS) + r")\b")
@@ -34,7 +36,8 @@ def normalize_header(text: str) -> str:
     ``#`` becomes the word ``number`` because headers such as "# Employees" or "Ticket #" carry
     meaning in it.
     """
-    s = _CAMEL_2.sub(" ", _CAMEL_1.sub(" ", text.replace("#", " number ")))
+    s = _PLURAL_ACRONYM.sub(lambda m: m.group(1) + "S", text.replace("#", " number "))
+    s = _CAMEL_2.sub(" ", _CAMEL_1.sub(" ", s))
     s = normalize(s)
     return _TOKEN_RE.sub(lambda m: _TOKENS[m.group(1)], s)
 

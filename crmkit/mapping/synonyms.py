@@ -286,6 +286,9 @@ _OWN_ID_WORDS: dict[str, tuple[str, ...]] = {
     "tickets": ("ticket", "case", "request", "issue", "incident"),
 }
 _ID_SUFFIX = r"(?: id| number| key| code| uuid| guid)"
+# HubSpot's own exports say "Associated Company IDs"; "parent" is left out on purpose (a
+# company's "Parent Account ID" is another company, not the row's own id).
+_RELATED = r"(?:(?:associated|related|primary) )?"
 _GENERIC_ID = re.compile(
     r"^(?:id|uuid|guid|record id|object id|hs object id|hubspot id|external id|source id"
     r"|legacy id|crm id|import id|sfdc id|salesforce id|zoho id|pipedrive id|zendesk id"
@@ -311,7 +314,7 @@ def kind_of_unimported(object_type: str, header: str) -> tuple[str, str | None] 
         return "looks like an internal id: not imported (kept as the source id)", "source_id"
     for other, words in _OWN_ID_WORDS.items():
         for word in words:
-            if re.fullmatch(rf"(?:{word}s?){_ID_SUFFIX}", norm) or norm == f"{word}id":
+            if re.fullmatch(rf"{_RELATED}(?:{word}s?){_ID_SUFFIX}s?", norm) or norm == f"{word}id":
                 if other == object_type:
                     return (
                         "looks like an internal id: not imported (kept as the source id)",

@@ -162,7 +162,7 @@ ROLES: dict[str, dict[str, dict[str, str]]] = {
     },
     "hubspot": {
         "companies": {"source_id": "Record ID", "company_domain": "Company Domain Name"},
-        "contacts": {"source_id": "Record ID"},
+        "contacts": {"source_id": "Record ID", "company_id": "Associated Company IDs"},
     },
     "excel": {
         "companies": {"company_name": "Company", "company_domain": "Website"},

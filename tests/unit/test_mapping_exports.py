@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crmkit.mapping import auto_map, map_value
+from crmkit.mapping import auto_map, map_value, normalize_header
 from crmkit.schema import Schema
 
 # (object type, header, expected property or None)
@@ -59,3 +59,26 @@ def test_vendor_picklist_values(
     definition = Schema.bundled(object_type).get(prop)
     assert definition is not None
     assert map_value(definition, raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("object_type", "header", "role"),
+    [
+        ("contacts", "Associated Company IDs", "company_id"),  # HubSpot's own export
+        ("contacts", "AccountId", "company_id"),  # Salesforce Data Loader
+        ("tickets", "Associated Contact IDs", "contact_id"),
+        ("companies", "Parent Account ID", None),  # another company, never the own id
+    ],
+)
+def test_related_id_columns_link(object_type: str, header: str, role: str | None) -> None:
+    """Id columns of related records are not imported but keep a linking role."""
+    match = auto_map([header], object_type).columns[header]
+    assert (match.property, match.role) == (None, role)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Associated Company IDs", "associated company ids"), ("Website URLs", "website urls")],
+)
+def test_plural_acronyms_stay_one_word(text: str, expected: str) -> None:
+    assert normalize_header(text) == expected
