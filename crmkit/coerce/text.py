@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from crmkit.coerce.html import html_to_text, looks_like_html
+
 MAX_VALUE_CHARS = 65_536
 """HubSpot refuses property values longer than this."""
 
@@ -20,7 +22,12 @@ def clean_line(text: str) -> str:
 
 
 def clean_block(text: str) -> str:
-    """Multi-line text (descriptions, ticket bodies): line breaks kept, spaces tidied."""
+    """Multi-line text (descriptions, ticket bodies): line breaks kept, spaces tidied.
+
+    A body exported as HTML (helpdesks store their editor's markup) becomes plain text first.
+    """
+    if looks_like_html(text):
+        text = html_to_text(text)
     lines = (_LINE_WS.sub(" ", line).strip() for line in text.replace("\r\n", "\n").split("\n"))
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 

@@ -54,3 +54,33 @@ def test_several_phones_in_one_cell(raw: str, value: str, category: str) -> None
     result = _coerce("contacts", {"Phone": [raw]})
     assert result.frame.loc[2, "phone"] == value
     assert [(i.category, i.severity) for i in result.issues] == [(category, "warning")]
+
+
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [
+        # Freshdesk exports the editor's HTML as the ticket description
+        (
+            "<div>Hi team,<br>our page shows an <b>error 500</b>.</div><div><br></div>"
+            "<div>Thanks,<br>Bea</div>",
+            "Hi team,\nour page shows an error 500.\n\nThanks,\nBea",
+        ),
+        ("<p>Drops:</p><ul><li>Windows 11</li><li>v4.2</li></ul>", "Drops:\n- Windows 11\n- v4.2"),
+        (
+            "<p>Uploads over 5&nbsp;MB fail with &quot;413&quot;.</p>",
+            'Uploads over 5 MB fail with "413".',
+        ),
+        (
+            '<p>See <a href="https://t.example/AF-1">AF-1</a>.</p>',
+            "See AF-1 (https://t.example/AF-1).",
+        ),
+        ("<style>p {color: red}</style><p>x</p>", "x"),
+        # not markup: left as written
+        ("Mail Jane <jane@x.example> if 2 < 3", "Mail Jane <jane@x.example> if 2 < 3"),
+    ],
+)
+def test_html_description_becomes_text(raw: str, text: str) -> None:
+    """HubSpot shows a ticket description as text: tags would arrive as literal noise."""
+    result = _coerce("tickets", {"Subject": ["s"], "Description": [raw]})
+    assert result.frame.loc[2, "content"] == text
+    assert result.issues == []
