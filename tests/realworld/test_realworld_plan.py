@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from rw_outcomes import CONTACT_COMPANY, FROM_TICKETS, OUTCOMES, TICKET_CONTACT, VALUES_SENT
+from rw_outcomes import (
+    CONTACT_COMPANY,
+    FROM_TICKETS,
+    OUTCOMES,
+    TICKET_CONTACT,
+    VALUES_SENT,
+    WEAK_REVIEW,
+)
 from rw_support import SYSTEMS, planned, prepared
 
 from crmkit.plan import ImportPlan, PlannedRecord
@@ -106,6 +113,25 @@ def test_no_contact_linked_twice_or_wrongly(system: str) -> None:
         and not (system == "hubspot" and names[link.to_key] == "Northbeam Media")
     ]
     assert wrong == []
+
+
+WEAK_CASES = [(s, e, c) for s, t in WEAK_REVIEW.items() for e, c in t.items()]
+
+
+@pytest.mark.parametrize(("system", "email", "company"), WEAK_CASES)
+def test_weak_company_match_left_for_review(system: str, email: str, company: str) -> None:
+    """A name only close to a company's is reported with the candidate, not linked."""
+    plan = planned(system)
+    contact = _record(plan, "contacts", email)
+    assert not [
+        link
+        for link in plan.links
+        if link.kind == "contacts->companies" and link.from_key == contact.key
+    ]
+    (issue,) = [
+        i for i in plan.issues if i.key == contact.key and i.category == "WEAK_COMPANY_MATCH"
+    ]
+    assert company in issue.message
 
 
 TICKET_LINK_CASES = [(s, i, e) for s, t in TICKET_CONTACT.items() for i, e in t.items()]
