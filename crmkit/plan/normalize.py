@@ -46,6 +46,9 @@ FREE_MAIL_DOMAINS: frozenset[str] = frozenset(
 _DROP = re.compile(r"['’.`´]")  # joined: "S.A." -> "sa", "Macy's" -> "macys"
 _LETTER_SLASH = re.compile(r"\b(\w)/(\w)\b")  # "A/S" -> "as"
 _SPACE = re.compile(r"[\W_]+")  # any other punctuation separates words
+# "Schön & Söhne" is "Schön und Söhne" in the next export: "and" in the languages whose word for
+# it is never a name on its own ("y", "e", "en" are left alone).
+_AND = {"und": "and", "et": "and", "og": "and", "och": "and"}
 
 
 @lru_cache(maxsize=200_000)
@@ -58,7 +61,7 @@ def normalize_company_name(name: str) -> str:
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
     text = text.replace("&", " and ").replace("+", " and ")
     text = _LETTER_SLASH.sub(r"\1\2", text)
-    words = _SPACE.sub(" ", _DROP.sub("", text)).split()
+    words = [_AND.get(w, w) for w in _SPACE.sub(" ", _DROP.sub("", text)).split()]
     kept = words[1:] if len(words) > 1 and words[0] == "the" else list(words)
     while kept and kept[-1] in LEGAL_SUFFIXES:
         kept.pop()
