@@ -19,8 +19,8 @@ import pandas as pd
 
 from crmkit.coerce.dates import decide_order, format_date, format_datetime, parse_datetime
 from crmkit.coerce.numbers import decimal_comma, format_number, parse_bool, parse_number
+from crmkit.coerce.phones import is_phone, phone_converter, phone_regions
 from crmkit.coerce.text import MAX_VALUE_CHARS, clean_block, clean_line, domain_of, split_full_name
-from crmkit.extract.phones import PhoneHit
 from crmkit.mapping.model import Mapping
 from crmkit.mapping.values import map_multi, map_value
 from crmkit.rowissues import RowIssue, Severity
@@ -28,7 +28,6 @@ from crmkit.schema import PropertyDef, Schema
 
 ISSUE_VALUE_CHARS = 200
 INTEGER_PROPERTIES = frozenset({"numberofemployees"})
-PHONE_PROPERTIES = frozenset({"phone", "mobilephone", "fax"})
 
 Problem = tuple[str, str]  # (category, message)
 Converted = tuple[str, Problem | None]  # (HubSpot string, problem)
@@ -158,37 +157,6 @@ def _first_of_several_emails(raw: str) -> Converted:
     )
 
 
-def _phone_converter(region: str) -> Converter:
-    from crmkit.extract import normalize_phone
-
-    def conv(raw: str) -> Converted:
-        hit = normalize_phone(raw, region)
-        if hit is None:
-            return _first_of_several_phones(raw, region)
-        return _phone_text(hit), None
-
-    return conv
-
-
-def _phone_text(hit: PhoneHit) -> str:
-    return hit.e164 + (f" ext. {hit.extension}" if hit.extension else "")
-
-
-def _first_of_several_phones(raw: str, region: str) -> Converted:
-    """ "+49 151 2345678 / +49 89 2345679": the first valid number, the others reported."""
-    from crmkit.extract import find_phone_matches
-
-    hits = [h for h in find_phone_matches(raw, region) if h.valid]
-    numbers = list(dict.fromkeys(_phone_text(h) for h in hits))
-    if len(numbers) < 2:
-        return clean_line(raw), ("INVALID_PHONE", f"{raw!r} is not a phone number: kept as is")
-    others = ", ".join(repr(n) for n in numbers[1:])
-    return numbers[0], (
-        "MULTIPLE_PHONES",
-        f"{len(numbers)} numbers in one cell: {numbers[0]!r} imported, {others} not",
-    )
-
-
 def _string_converter(prop: PropertyDef) -> Converter:
     block = prop.field_type == "textarea"
     is_website = prop.name == "website"
@@ -228,12 +196,8 @@ def converter_for(
         return _enum_converter(prop, mapping.values.get(column, {})), ""
     if prop.name == "email" or (prop.type == "string" and prop.name.endswith("_email")):
         return _email_converter, ""
-    if (
-        prop.type == "phone_number"
-        or prop.field_type == "phonenumber"
-        or prop.name in PHONE_PROPERTIES
-    ):
-        return _phone_converter(region), ""
+    if is_phone(prop):
+        return phone_converter(region), ""
     if prop.name == "domain" and mapping.object_type == "companies":
         return _domain_converter, ""
     return _string_converter(prop), ""
@@ -282,16 +246,39 @@ def coerce_frame(
         conv, note = converter_for(prop, uniq, mapping, column, region)
         if note:
             notes[column] = note
-        results = {raw: conv(raw) for raw in uniq}
-        lookup = {raw: _kept(raw, value, p) for raw, (value, p) in results.items()}
-        out[prop_name] = series.map(lookup).fillna("").astype("str")
+        regions = phone_regions(frame, mapping, prop, region)
+        if regions is None:
+            out[prop_name], found = _convert(series, uniq, conv, file, column)
+        else:
+            notes[column] = f"numbers without + read by the row's {regions.name!r}"
+            parts = []
+            found = []
+            for code, labels in regions.groupby(regions).groups.items():
+                part = series.loc[labels]
+                uniq_part = [u for u in pd.unique(part) if u.strip()]
+                converted, part_issues = _convert(
+                    part, uniq_part, phone_converter(str(code)), file, column
+                )
+                parts.append(converted)
+                found.extend(part_issues)
+            out[prop_name] = pd.concat(parts).reindex(series.index).fillna("").astype("str")
+            found.sort(key=lambda i: i.row)
+        issues.extend(found)
         sources[prop_name] = column
-        bad = {raw: p for raw, (_v, p) in results.items() if p is not None}
-        if bad:
-            issues.extend(_issues(series, bad, file, column))
     _derive(frame, mapping, out)
     result = pd.DataFrame(out, index=frame.index) if out else pd.DataFrame(index=frame.index)
     return Coerced(result, issues, notes)
+
+
+def _convert(
+    series: pd.Series, uniq: list[str], conv: Converter, file: str, column: str
+) -> tuple[pd.Series, list[RowIssue]]:
+    """One column converted value by distinct value, and the issues of its bad values."""
+    results = {raw: conv(raw) for raw in uniq}
+    lookup = {raw: _kept(raw, value, p) for raw, (value, p) in results.items()}
+    converted = series.map(lookup).fillna("").astype("str")
+    bad = {raw: p for raw, (_v, p) in results.items() if p is not None}
+    return converted, (_issues(series, bad, file, column) if bad else [])
 
 
 def _issues(series: pd.Series, bad: dict[str, Problem], file: str, column: str) -> list[RowIssue]:

@@ -84,3 +84,21 @@ def test_html_description_becomes_text(raw: str, text: str) -> None:
     result = _coerce("tickets", {"Subject": ["s"], "Description": [raw]})
     assert result.frame.loc[2, "content"] == text
     assert result.issues == []
+
+
+@pytest.mark.parametrize(
+    ("country", "raw", "value"),
+    [
+        ("United Kingdom", "0117 496 0124", "+441174960124"),
+        ("Deutschland", "030 1234567", "+49301234567"),
+        ("DE", "030 1234567", "+49301234567"),
+        ("United States", "(206) 555-0101", "+12065550101"),
+        ("Atlantis", "(206) 555-0101", "+12065550101"),  # unknown country: the run's region
+        ("United Kingdom", "+1 206 555 0101", "+12065550101"),  # a + number needs no region
+    ],
+)
+def test_national_numbers_read_by_the_rows_country(country: str, raw: str, value: str) -> None:
+    """A UK export writes UK numbers without +44: the row's country says how to read them."""
+    result = _coerce("contacts", {"Phone": [raw, "(212) 555-0150"], "Country": [country, "USA"]})
+    assert result.frame["phone"].tolist() == [value, "+12125550150"]
+    assert result.issues == []

@@ -1,0 +1,71 @@
+"""Phone cells: E.164 by the row's country, the first of several numbers, the rest reported."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from crmkit.coerce.regions import row_regions
+from crmkit.coerce.text import clean_line
+from crmkit.extract.phones import PhoneHit
+from crmkit.mapping.model import Mapping
+from crmkit.schema import PropertyDef
+
+Problem = tuple[str, str]  # (category, message)
+Converted = tuple[str, Problem | None]  # (HubSpot string, problem)
+
+PHONE_PROPERTIES = frozenset({"phone", "mobilephone", "fax"})
+
+
+def phone_converter(region: str) -> Callable[[str], Converted]:
+    from crmkit.extract import normalize_phone
+
+    def conv(raw: str) -> Converted:
+        hit = normalize_phone(raw, region)
+        if hit is None:
+            return _first_of_several_phones(raw, region)
+        return _phone_text(hit), None
+
+    return conv
+
+
+def _phone_text(hit: PhoneHit) -> str:
+    return hit.e164 + (f" ext. {hit.extension}" if hit.extension else "")
+
+
+def _first_of_several_phones(raw: str, region: str) -> Converted:
+    """ "+49 151 2345678 / +49 89 2345679": the first valid number, the others reported."""
+    from crmkit.extract import find_phone_matches
+
+    hits = [h for h in find_phone_matches(raw, region) if h.valid]
+    numbers = list(dict.fromkeys(_phone_text(h) for h in hits))
+    if len(numbers) < 2:
+        return clean_line(raw), ("INVALID_PHONE", f"{raw!r} is not a phone number: kept as is")
+    others = ", ".join(repr(n) for n in numbers[1:])
+    return numbers[0], (
+        "MULTIPLE_PHONES",
+        f"{len(numbers)} numbers in one cell: {numbers[0]!r} imported, {others} not",
+    )
+
+
+def is_phone(prop: PropertyDef) -> bool:
+    return (
+        prop.type == "phone_number"
+        or prop.field_type == "phonenumber"
+        or prop.name in PHONE_PROPERTIES
+    )
+
+
+def phone_regions(
+    frame: pd.DataFrame, mapping: Mapping, prop: PropertyDef, region: str
+) -> pd.Series | None:
+    """For a phone column: each row's dialling region from its country column, when the file
+    has one that names a country other than ``region`` (else None: one region for all)."""
+    country = mapping.column_for("country")
+    if not is_phone(prop) or country is None or country not in frame.columns:
+        return None
+    regions = row_regions(frame[country].fillna("").astype("str"), region)
+    if not (regions != region).any():
+        return None
+    return regions.rename(country)
