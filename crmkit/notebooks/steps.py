@@ -37,6 +37,14 @@ def as_path(value: str | Path | None) -> Path | None:
     return None if value in (None, "") else Path(str(value))
 
 
+def show(frame: pd.DataFrame) -> None:
+    """Display a table without cutting long cells short (reasons, value lists)."""
+    from IPython.display import display
+
+    with pd.option_context("display.max_colwidth", None, "display.max_rows", 500):
+        display(frame)
+
+
 # -- schemas -----------------------------------------------------------------------------
 
 
@@ -171,22 +179,24 @@ def record_mapping(state: ReviewState) -> None:
 
 
 def value_table(state: ReviewState) -> pd.DataFrame:
-    """Every raw value of an enumeration column and the option it becomes ("" = none)."""
+    """Per enumeration column: each raw value and the option it becomes, and the misses."""
     lines = []
     for object_type, review in state.objects.items():
-        current = review.current()
-        for column, prop in current.mapped().items():
-            for raw, option in state.value_rows(object_type, column):
-                lines.append(
-                    {
-                        "object": object_type,
-                        "column": column,
-                        "property": prop,
-                        "value": raw,
-                        "option": option or "— none: row rejected —",
-                    }
-                )
-    return pd.DataFrame(lines, columns=["object", "column", "property", "value", "option"])
+        for column, prop in review.current().mapped().items():
+            rows = state.value_rows(object_type, column)
+            if not rows:
+                continue
+            lines.append(
+                {
+                    "object": object_type,
+                    "column": column,
+                    "property": prop,
+                    "value → option": "; ".join(f"{r} → {o}" for r, o in rows if o),
+                    "no option (row rejected)": ", ".join(r for r, o in rows if not o),
+                }
+            )
+    columns = ["object", "column", "property", "value → option", "no option (row rejected)"]
+    return pd.DataFrame(lines, columns=columns)
 
 
 # -- 03 import ---------------------------------------------------------------------------

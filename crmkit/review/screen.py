@@ -33,6 +33,36 @@ def confidence_badge(confidence: float, *, override: bool) -> str:
     return _badge(f"{confidence:.0%}", colour)
 
 
+NONE = ""
+"""The dropdown value standing for None: ipywidgets reads ``value = None`` as "no selection"."""
+
+
+def widget_options(choices: list[tuple[str, str | None]]) -> list[tuple[str, str]]:
+    """The state's (label, value-or-None) choices as dropdown options."""
+    return [(label, NONE if value is None else value) for label, value in choices]
+
+
+def from_widget(value: str | None) -> str | None:
+    return None if value in (NONE, None) else value
+
+
+def choose(dropdown: w.Dropdown, value: str | None) -> None:
+    """Show ``value`` (None: the "not imported" / "no option" entry)."""
+    wanted = NONE if value is None else value
+    values = [v for _label, v in dropdown.options]
+    dropdown.index = values.index(wanted) if wanted in values else None
+
+
+def value_label(raw: str, *, matched: bool) -> str:
+    """A raw value as shown left of its dropdown; red when no option takes it (row rejected)."""
+    style = "" if matched else ' style="color:#c62828;font-weight:600"'
+    return f"<code{style}>{html.escape(_short(raw, 60))}</code>"
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def _badge(text: str, colour: str) -> str:
     return (
         f'<span style="background:{colour};color:#fff;border-radius:8px;padding:1px 8px;'
@@ -54,16 +84,18 @@ class ColumnRow:
         self.column = column
         state = screen.state
         samples = state.review(object_type).current().samples.get(column, [])
-        shown = ", ".join(html.escape(s[:40]) for s in samples[:3]) or "<i>(empty)</i>"
+        shown = ", ".join(html.escape(_short(s)) for s in samples[:3]) or "<i>(empty)</i>"
         self.name = _cell(f"<b>{html.escape(column)}</b>")
         self.samples = _cell(shown, muted=True)
         self.dropdown = w.Dropdown(
-            options=state.property_choices(object_type), layout=w.Layout(width="98%")
+            options=widget_options(state.property_choices(object_type)),
+            layout=w.Layout(width="98%"),
         )
         self.badge = w.HTML()
         self.reason = _cell("", muted=True)
         self.values = w.VBox(layout=w.Layout(margin="0 0 6px 24px"))
         self.value_dropdowns: dict[str, w.Dropdown] = {}
+        self.value_labels: dict[str, w.HTML] = {}
         self.dropdown.observe(self._on_property, names="value")
 
     def cells(self) -> list[w.Widget]:
@@ -74,7 +106,7 @@ class ColumnRow:
         review = self.screen.state.review(self.object_type)
         match = review.current().columns[self.column]
         with self.screen.quiet():
-            self.dropdown.value = match.property
+            choose(self.dropdown, match.property)
         self.badge.value = confidence_badge(
             match.confidence, override=review.is_override(self.column)
         )
@@ -87,11 +119,11 @@ class ColumnRow:
         rows = state.value_rows(self.object_type, self.column)
         if not rows:
             self.values.children = ()
-            self.value_dropdowns = {}
+            self.value_dropdowns, self.value_labels = {}, {}
             return
-        choices = state.value_choices(self.object_type, self.column)
+        choices = widget_options(state.value_choices(self.object_type, self.column))
         if set(self.value_dropdowns) != {raw for raw, _ in rows}:
-            self.value_dropdowns = {}
+            self.value_dropdowns, self.value_labels = {}, {}
             children: list[w.Widget] = [
                 w.HTML(f"<i>values of {html.escape(self.column)} → options:</i>")
             ]
@@ -99,9 +131,8 @@ class ColumnRow:
                 dropdown = w.Dropdown(options=choices, layout=w.Layout(width="320px"))
                 dropdown.observe(self._value_handler(raw), names="value")
                 self.value_dropdowns[raw] = dropdown
-                label = w.HTML(
-                    f"<code>{html.escape(raw[:60])}</code>", layout=w.Layout(width="220px")
-                )
+                label = w.HTML(layout=w.Layout(width="220px"))
+                self.value_labels[raw] = label
                 children.append(w.HBox([label, w.HTML("→"), dropdown]))
             self.values.children = tuple(children)
         with self.screen.quiet():
@@ -109,13 +140,16 @@ class ColumnRow:
                 dropdown = self.value_dropdowns[raw]
                 if list(dropdown.options) != choices:
                     dropdown.options = choices
-                dropdown.value = option
+                choose(dropdown, option)
+                self.value_labels[raw].value = value_label(raw, matched=option is not None)
 
     def _on_property(self, change: dict[str, Any]) -> None:
         if self.screen.muted:
             return
         self.screen.act(
-            lambda: self.screen.state.set_property(self.object_type, self.column, change["new"]),
+            lambda: self.screen.state.set_property(
+                self.object_type, self.column, from_widget(change["new"])
+            ),
             self.object_type,
         )
 
@@ -125,7 +159,7 @@ class ColumnRow:
                 return
             self.screen.act(
                 lambda: self.screen.state.set_value(
-                    self.object_type, self.column, raw, change["new"]
+                    self.object_type, self.column, raw, from_widget(change["new"])
                 ),
                 self.object_type,
             )
@@ -157,8 +191,8 @@ class MappingScreen:
             self.rows[object_type] = rows
             panels.append(self._panel(rows))
         self.tabs = w.Tab(children=panels)
-        for index, (object_type, review) in enumerate(state.objects.items()):
-            self.tabs.set_title(index, f"{object_type} · {review.file}")
+        for index, review in enumerate(state.objects.values()):
+            self.tabs.set_title(index, review.file)
         default = save_to or state.mapping_file or "mapping.json"
         self.path = w.Text(value=str(default), description="Save to", layout=w.Layout(width="60%"))
         self.save_button = w.Button(description="Save mapping", button_style="primary", icon="save")

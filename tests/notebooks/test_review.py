@@ -137,7 +137,7 @@ def test_screen_shows_each_column_with_its_choice(state: ReviewState) -> None:
     assert email.dropdown.value == "email"
     assert "%" in email.badge.value
     priority = next(r for r in screen.rows["tickets"] if r.column == "Priority")
-    assert priority.value_dropdowns["Whenever"].value is None
+    assert priority.value_dropdowns["Whenever"].label == NO_OPTION
     assert priority.value_dropdowns["High"].value == "HIGH"
 
 
@@ -146,7 +146,7 @@ def test_screen_changes_go_to_the_state_and_move_the_property(state: ReviewState
     rows = {r.column: r for r in screen.rows["contacts"]}
     rows["Job Title"].dropdown.value = "email"
     assert state.mappings()["contacts"].columns["Job Title"].property == "email"
-    assert rows["E-mail Address"].dropdown.value is None  # redrawn: it lost email
+    assert rows["E-mail Address"].dropdown.label == NOT_IMPORTED  # redrawn: it lost email
     assert "your choice" in rows["Job Title"].badge.value
 
 
@@ -180,3 +180,46 @@ def test_screen_without_a_kernel_says_what_it_is(state: ReviewState) -> None:
 )
 def test_confidence_badge(confidence: float, override: bool, text: str) -> None:
     assert text in confidence_badge(confidence, override=override)
+
+
+@pytest.mark.parametrize(
+    ("raw", "matched", "shown", "red"),
+    [
+        ("High", True, "High", False),
+        ("Whenever", False, "Whenever", True),
+        ("x" * 80, True, "…", False),
+    ],
+)
+def test_value_label(raw: str, matched: bool, shown: str, red: bool) -> None:
+    from crmkit.review.screen import value_label
+
+    label = value_label(raw, matched=matched)
+    assert shown in label
+    assert ("#c62828" in label) is red
+
+
+def test_screen_marks_values_without_an_option(state: ReviewState) -> None:
+    screen = MappingScreen(state)
+    priority = next(r for r in screen.rows["tickets"] if r.column == "Priority")
+    assert "#c62828" in priority.value_labels["Whenever"].value
+    priority.value_dropdowns["Whenever"].value = "LOW"
+    assert "#c62828" not in priority.value_labels["Whenever"].value
+
+
+def test_not_imported_is_shown_as_a_choice_not_a_blank(state: ReviewState) -> None:
+    """ipywidgets clears a Dropdown given value None; the screen selects the None entry."""
+    screen = MappingScreen(state)
+    rows = {r.column: r for r in screen.rows["contacts"]}
+    rows["Job Title"].dropdown.value = "email"  # E-mail Address loses email: None
+    assert rows["E-mail Address"].dropdown.label == NOT_IMPORTED
+    assert rows["Contact ID"].dropdown.label == NOT_IMPORTED
+    priority = next(r for r in screen.rows["tickets"] if r.column == "Priority")
+    assert priority.value_dropdowns["Whenever"].label == NO_OPTION
+
+
+def test_choosing_not_imported_in_the_screen(state: ReviewState) -> None:
+    screen = MappingScreen(state)
+    website = next(r for r in screen.rows["companies"] if r.column == "Website")
+    website.dropdown.index = 0
+    assert state.mappings()["companies"].columns["Website"].property is None
+    assert website.dropdown.label == NOT_IMPORTED

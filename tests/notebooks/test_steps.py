@@ -231,3 +231,13 @@ def test_record_json_round_trip() -> None:
     assert json.loads(json.dumps(record_bundle("r", {"x": 1.5}, "")))[RECORD_MIMETYPE][
         "values"
     ] == {"x": 1.5}
+
+
+def test_value_table_lists_translations_and_misses(small_data: Path) -> None:
+    from crmkit.review import ReviewState
+
+    table = steps.value_table(ReviewState.from_folder(small_data))
+    priority = table[table["column"] == "Priority"].iloc[0]
+    assert priority["no option (row rejected)"] == "Whenever"
+    assert "High → HIGH" in priority["value → option"]
+    assert set(table["column"]) == {"Industry", "Priority", "Status"}
