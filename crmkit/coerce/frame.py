@@ -96,7 +96,10 @@ def _enum_converter(prop: PropertyDef, known: dict[str, str]) -> Converter:
             return value, ("INVALID_OPTION", why + ("; the rest kept" if value else ""))
         value = map_value(prop, raw)
         if value is None:
-            why = f"{raw!r} is not one of the allowed options of {prop.name}: [{allowed}]"
+            why = (
+                f"{raw!r} is not one of the allowed options of {prop.name}: [{allowed}]; "
+                "a mapping file can translate it, or map it to null to leave it empty"
+            )
             return "", ("INVALID_OPTION", why)
         return value, None
 

@@ -6,9 +6,11 @@
               "values": {"Lead Status": {"Hot": "IN_PROGRESS"}},
               "roles": {"Account": "company_name"}}}
 ```
-``null`` means "do not import this column". Names are checked against the schema when the file
-is loaded, so a typo is a clear :class:`MappingError` naming the column and close names, never a
-400 from HubSpot halfway through an import.
+``null`` means "do not import this column"; a value mapped to ``null`` leaves the property
+empty on the rows that have it (a source picklist value HubSpot has no option for, such as
+Salesforce's "Customer - Direct" account type, no longer rejects those rows). Names are
+checked against the schema when the file is loaded, so a typo is a clear :class:`MappingError`
+naming the column and close names, never a 400 from HubSpot halfway through an import.
 """
 
 from __future__ import annotations
@@ -41,7 +43,10 @@ class MappingSection:
     def to_json_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"columns": self.columns}
         if self.values:
-            out["values"] = self.values
+            out["values"] = {
+                c: {raw: (v if v else None) for raw, v in table.items()}
+                for c, table in self.values.items()
+            }
         if self.roles:
             out["roles"] = self.roles
         return out
@@ -78,8 +83,12 @@ def _check_property(where: str, column: str, prop: Any, schema: Schema) -> str |
 def _check_value(
     where: str, column: str, prop_name: str, raw: str, value: Any, schema: Schema
 ) -> str:
+    if value is None or value == "":
+        return ""  # null: leave the property empty on rows with this value
     if not isinstance(value, str):
-        raise MappingError(f"{where}: value {raw!r} of column {column!r} must map to a string")
+        raise MappingError(
+            f"{where}: value {raw!r} of column {column!r} must map to a string or null"
+        )
     prop = schema.get(prop_name)
     if prop is None or prop.type != "enumeration" or not prop.options:
         return value
@@ -124,7 +133,11 @@ def parse_section(
             raise MappingError(f"{where}: values of column {col!r} must be an object")
         prop = columns.get(col)
         values[col] = {
-            str(raw): (_check_value(where, col, prop, str(raw), v, schema) if prop else v)
+            str(raw): (
+                _check_value(where, col, prop, str(raw), v, schema)
+                if prop
+                else ("" if v is None else v)
+            )
             for raw, v in table.items()
         }
     roles: dict[str, str | None] = {}

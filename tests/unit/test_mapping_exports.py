@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pandas as pd
 import pytest
 
-from crmkit.mapping import auto_map, map_value, normalize_header
+from crmkit.coerce import coerce_frame
+from crmkit.mapping import (
+    apply_overrides,
+    auto_map,
+    load_mapping_file,
+    map_value,
+    normalize_header,
+    save_mapping_file,
+)
 from crmkit.schema import Schema
 
 # (object type, header, expected property or None)
@@ -82,3 +94,33 @@ def test_related_id_columns_link(object_type: str, header: str, role: str | None
 )
 def test_plural_acronyms_stay_one_word(text: str, expected: str) -> None:
     assert normalize_header(text) == expected
+
+
+def test_value_mapped_to_null_leaves_the_property_empty(tmp_path: Path) -> None:
+    """A picklist value HubSpot has no option for can be dropped without losing the row."""
+    path = tmp_path / "mapping.json"
+    path.write_text(
+        json.dumps({"companies": {"values": {"Type": {"Customer - Direct": None}}}}),
+        encoding="utf-8",
+    )
+    section = load_mapping_file(path)["companies"]
+    frame = pd.DataFrame({"Name": ["A", "B"], "Type": ["Customer - Direct", "Prospect"]})
+    frame.index = pd.RangeIndex(2, 4, name="row")
+    mapping = apply_overrides(auto_map(list(frame.columns), "companies", samples=frame), section)
+    result = coerce_frame(frame, mapping, Schema.bundled("companies"), file="c.csv")
+    assert result.frame["type"].tolist() == ["", "PROSPECT"]
+    assert result.issues == []
+    saved = json.loads(save_mapping_file(tmp_path / "out.json", {"companies": mapping}).read_text())
+    assert saved["companies"]["values"]["Type"]["Customer - Direct"] is None
+    assert load_mapping_file(tmp_path / "out.json")["companies"].values["Type"] == {
+        "Customer - Direct": "",
+        "Prospect": "PROSPECT",
+    }
+
+
+def test_unmatched_option_message_says_how_to_fix_it() -> None:
+    frame = pd.DataFrame({"Name": ["A"], "Type": ["Customer - Direct"]})
+    frame.index = pd.RangeIndex(2, 3, name="row")
+    mapping = auto_map(list(frame.columns), "companies", samples=frame)
+    (issue,) = coerce_frame(frame, mapping, Schema.bundled("companies"), file="c.csv").issues
+    assert issue.category == "INVALID_OPTION" and "null" in issue.message
