@@ -154,6 +154,14 @@ FROM_TICKETS: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 
+# Expectations crmkit does not meet yet, with the reason (run as strict xfails).
+KNOWN_GAPS: dict[tuple[str, str], str] = {
+    ("pipedrive", "contacts"): (
+        "Lena has no work email but a home one; a second email column cannot fill the blanks "
+        "of the first (one column per property), so her row is rejected as MISSING_REQUIRED"
+    ),
+}
+
 # Close but not certain: reported for review (WEAK_COMPANY_MATCH), not linked.
 WEAK_REVIEW: dict[str, dict[str, str]] = {
     "zoho": {"tom.baker@orbitfreight.example": "Orbit Freight Lines"},
