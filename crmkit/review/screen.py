@@ -72,7 +72,9 @@ def _badge(text: str, colour: str) -> str:
 
 def _cell(text: str, *, muted: bool = False) -> w.HTML:
     colour = "#616161" if muted else "inherit"
-    return w.HTML(f'<div style="line-height:1.3;color:{colour}">{text}</div>')
+    return w.HTML(
+        f'<div style="line-height:1.3;overflow-wrap:anywhere;color:{colour}">{text}</div>'
+    )
 
 
 class ColumnRow:
