@@ -16,16 +16,6 @@ from typing import Any, Protocol
 
 from crmkit.plan.model import PlannedRecord
 
-ASSOCIATION_TYPE_IDS: dict[tuple[str, str], int] = {
-    ("contacts", "companies"): 279,
-    ("companies", "contacts"): 280,
-    ("contacts", "tickets"): 15,
-    ("tickets", "contacts"): 16,
-    ("tickets", "companies"): 339,
-    ("companies", "tickets"): 340,
-}
-"""HubSpot-defined, unlabelled association type ids (HUBSPOT_API.md, Associations)."""
-
 
 @dataclass(frozen=True)
 class RecordOutcome:
