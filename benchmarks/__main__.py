@@ -36,7 +36,8 @@ def headline_import(result: dict[str, Any]) -> str:
          result["ratio_to_ceiling"]],
         ["ratio to ceiling, steady state (whole limiter cycles)",
          result["steady_ratio_to_ceiling"]],
-        ["model 0.95 × W / (W + round trip)", result["model_ratio"]],
+        ["model 0.95 × W / (W + median batch time "
+         f"{result['median_round_trip_s']} s)", result["model_ratio"]],
         ["windows spanned", result["windows"]],
         ["upsert requests (minimum ⌈records/100⌉ per type)",
          f"{result['upsert_requests']} ({result['upsert_requests_min']})"],

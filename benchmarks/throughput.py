@@ -20,6 +20,7 @@ import argparse
 import json
 import math
 import os
+import shutil
 import statistics
 import time
 from collections import Counter
@@ -89,7 +90,8 @@ def _run(case: ImportCase) -> dict[str, Any]:
     from crmkit.sandbox import running
 
     data = _dataset(case)
-    run_id = f"bench-{case.rows}-{int(time.time())}"
+    run_id = f"bench-{case.rows}"
+    shutil.rmtree(OUT / "runs-import" / "runs" / run_id, ignore_errors=True)  # the last one only
     with running(
         tier=case.tier, window_s=case.window_s, latency_ms=case.latency_ms, seed=case.seed
     ) as box:
