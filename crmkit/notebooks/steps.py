@@ -191,8 +191,10 @@ def value_table(state: ReviewState) -> pd.DataFrame:
                     "object": object_type,
                     "column": column,
                     "property": prop,
-                    "value → option": "; ".join(f"{r} → {o}" for r, o in rows if o),
-                    "no option (row rejected)": ", ".join(r for r, o in rows if not o),
+                    "value → option": "; ".join(
+                        f"{r} → {o or '(empty)'}" for r, o in rows if o is not None
+                    ),
+                    "no option (row rejected)": ", ".join(r for r, o in rows if o is None),
                 }
             )
     columns = ["object", "column", "property", "value → option", "no option (row rejected)"]

@@ -4,9 +4,24 @@
 ``MappingScreen(state)`` shows it for review and saves the mapping file.
 """
 
-from crmkit.review.state import NO_OPTION, NOT_IMPORTED, ObjectReview, ReviewState
+from crmkit.review.state import (
+    EMPTY,
+    LEAVE_EMPTY,
+    NO_OPTION,
+    NOT_IMPORTED,
+    ObjectReview,
+    ReviewState,
+)
 
-__all__ = ["NOT_IMPORTED", "NO_OPTION", "MappingScreen", "ObjectReview", "ReviewState"]
+__all__ = [
+    "EMPTY",
+    "LEAVE_EMPTY",
+    "NOT_IMPORTED",
+    "NO_OPTION",
+    "MappingScreen",
+    "ObjectReview",
+    "ReviewState",
+]
 
 
 def __getattr__(name: str) -> object:

@@ -33,8 +33,9 @@ def confidence_badge(confidence: float, *, override: bool) -> str:
     return _badge(f"{confidence:.0%}", colour)
 
 
-NONE = ""
-"""The dropdown value standing for None: ipywidgets reads ``value = None`` as "no selection"."""
+NONE = "\x00none"
+"""The dropdown value standing for None: ipywidgets reads ``value = None`` as "no selection"
+(and ``""`` is taken: it means "leave the property empty")."""
 
 
 def widget_options(choices: list[tuple[str, str | None]]) -> list[tuple[str, str]]:
@@ -43,7 +44,7 @@ def widget_options(choices: list[tuple[str, str | None]]) -> list[tuple[str, str
 
 
 def from_widget(value: str | None) -> str | None:
-    return None if value in (NONE, None) else value
+    return None if value is None or value == NONE else value
 
 
 def choose(dropdown: w.Dropdown, value: str | None) -> None:

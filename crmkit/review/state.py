@@ -28,6 +28,9 @@ from crmkit.schema import PropertyDef, Schema
 
 NOT_IMPORTED = "— not imported —"
 NO_OPTION = "— no option: row rejected —"
+LEAVE_EMPTY = "— leave empty: row kept —"
+EMPTY = ""
+"""A raw value translated to ``""`` leaves the property empty (``null`` in the mapping file)."""
 MAX_VALUES_SHOWN = 60
 """Distinct values offered for value mapping per column; more is not a list of options."""
 
@@ -151,7 +154,11 @@ class ReviewState:
         obj.changed()
 
     def set_value(self, object_type: str, column: str, raw: str, option: str | None) -> None:
-        """Translate one raw value of an enumeration column (None: back to automatic)."""
+        """Translate one raw value of an enumeration column.
+
+        ``option`` is an option value, ``EMPTY`` (keep the row, leave the property empty) or
+        None (no choice: back to the automatic match, which may be none: row rejected).
+        """
         obj = self.review(object_type)
         values = obj.overrides.values
         if option is None:
@@ -161,7 +168,7 @@ class ReviewState:
             obj.changed()
             return
         prop = self.property_of(object_type, column)
-        if prop is None or option not in prop.option_values():
+        if prop is None or (option != EMPTY and option not in prop.option_values()):
             raise MappingError(f"{option!r} is not an option of the property of {column!r}")
         values.setdefault(column, {})[raw] = option
         obj.changed()
@@ -180,7 +187,7 @@ class ReviewState:
         return obj.schema.get(name) if name else None
 
     def value_rows(self, object_type: str, column: str) -> list[tuple[str, str | None]]:
-        """(raw value, option it maps to or None) for an enumeration column, else []."""
+        """(raw value, option, ``EMPTY`` or None) for an enumeration column, else []."""
         prop = self.property_of(object_type, column)
         if prop is None or prop.type != "enumeration" or not prop.options:
             return []
@@ -190,11 +197,12 @@ class ReviewState:
         return [(raw, mapped.get(raw)) for raw in raws[:MAX_VALUES_SHOWN]]
 
     def value_choices(self, object_type: str, column: str) -> list[tuple[str, str | None]]:
-        """Dropdown options for one raw value: the property's options (and "no option")."""
+        """Dropdown options for one raw value: "no option", "leave empty", the options."""
         prop = self.property_of(object_type, column)
         if prop is None:
             return []
-        return [(NO_OPTION, None), *((f"{o.label} ({o.value})", o.value) for o in prop.options)]
+        options = [(f"{o.label} ({o.value})", o.value) for o in prop.options]
+        return [(NO_OPTION, None), (LEAVE_EMPTY, EMPTY), *options]
 
     def save(self, path: str | Path | None = None) -> Path:
         """Write the current mappings as a mapping file (default: the one under review)."""

@@ -223,3 +223,34 @@ def test_choosing_not_imported_in_the_screen(state: ReviewState) -> None:
     website.dropdown.index = 0
     assert state.mappings()["companies"].columns["Website"].property is None
     assert website.dropdown.label == NOT_IMPORTED
+
+
+def test_leave_empty_keeps_the_row(state: ReviewState, small_data: Path, tmp_path: Path) -> None:
+    """A value with no option can be left empty (null in the file): the row is imported."""
+    from crmkit.prepare import prepare_folder
+    from crmkit.review import EMPTY, LEAVE_EMPTY
+
+    assert (LEAVE_EMPTY, EMPTY) in state.value_choices("tickets", "Priority")
+    state.set_value("tickets", "Priority", "Whenever", EMPTY)
+    assert dict(state.value_rows("tickets", "Priority"))["Whenever"] == EMPTY
+    path = state.save(tmp_path / "m.json")
+    assert json.loads(path.read_text())["tickets"]["values"]["Priority"]["Whenever"] is None
+    again = ReviewState.from_folder(small_data, mapping_file=path)
+    assert dict(again.value_rows("tickets", "Priority"))["Whenever"] == EMPTY
+    tickets = prepare_folder(small_data, mapping_file=path).objects["tickets"]
+    assert tickets.rejected == 0
+    assert tickets.frame.loc[5, "hs_ticket_priority"] == ""
+
+
+def test_screen_offers_leave_empty_apart_from_no_option(state: ReviewState) -> None:
+    from crmkit.review import EMPTY, LEAVE_EMPTY
+
+    screen = MappingScreen(state)
+    priority = next(r for r in screen.rows["tickets"] if r.column == "Priority")
+    dropdown = priority.value_dropdowns["Whenever"]
+    labels = [label for label, _value in dropdown.options]
+    dropdown.index = labels.index(LEAVE_EMPTY)
+    assert dict(state.value_rows("tickets", "Priority"))["Whenever"] == EMPTY
+    assert dropdown.label == LEAVE_EMPTY
+    dropdown.index = labels.index(NO_OPTION)  # back to automatic: no match
+    assert dict(state.value_rows("tickets", "Priority"))["Whenever"] is None

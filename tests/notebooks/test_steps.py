@@ -241,3 +241,13 @@ def test_value_table_lists_translations_and_misses(small_data: Path) -> None:
     assert priority["no option (row rejected)"] == "Whenever"
     assert "High → HIGH" in priority["value → option"]
     assert set(table["column"]) == {"Industry", "Priority", "Status"}
+
+
+def test_value_table_shows_values_left_empty(small_data: Path) -> None:
+    from crmkit.review import EMPTY, ReviewState
+
+    state = ReviewState.from_folder(small_data)
+    state.set_value("tickets", "Priority", "Whenever", EMPTY)
+    priority = steps.value_table(state).set_index("column").loc["Priority"]
+    assert "Whenever → (empty)" in priority["value → option"]
+    assert priority["no option (row rejected)"] == ""
