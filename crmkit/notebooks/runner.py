@@ -66,6 +66,21 @@ def kernel_environment(extra: Mapping[str, str]) -> Iterator[None]:
                 os.environ[name] = value
 
 
+def batch_parameters(
+    user: Mapping[str, Any], declared: Mapping[str, Mapping[str, Any]], target: str | None
+) -> dict[str, Any]:
+    """Batch defaults, then the user's ``-p`` values typed after the notebooks' defaults.
+
+    Naming a target means importing into it, so ``dry_run`` defaults to false then;
+    ``-p dry_run=true`` still plans only.
+    """
+    values: dict[str, Any] = dict(BATCH_DEFAULTS)
+    if target:
+        values["dry_run"] = False
+    values |= resolve_parameters(user, declared)
+    return values
+
+
 def _record_report_path(run_dir: Path, report_html: Path) -> None:
     """Add ``files.report_html`` to the run's report.json (written before the page existed)."""
     path = run_dir / "report.json"
@@ -125,8 +140,7 @@ def run_notebooks(
             f"set {', '.join(fixed)} with --data, --target, --run-id and --output, not -p"
         )
     out = Path(output_dir).resolve()
-    values: dict[str, Any] = dict(BATCH_DEFAULTS)
-    values |= resolve_parameters(user, declared)
+    values = batch_parameters(user, declared, target)
     values |= {"data_dir": str(data), "run_id": run_id, "output_dir": str(out), "target": target}
 
     run_dir = out / "runs" / run_id

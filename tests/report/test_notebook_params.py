@@ -133,3 +133,24 @@ def test_report_notebook_parameters_are_pinned() -> None:
         "progress": True,
         "mapping_file": None,
     }
+
+
+@pytest.mark.parametrize(
+    ("target", "user", "expected_dry_run"),
+    [
+        (None, {}, None),  # no target: the notebooks' own default (a dry run) applies
+        ("http://127.0.0.1:9", {}, False),  # a target means importing into it
+        ("http://127.0.0.1:9", {"dry_run": "true"}, True),  # unless the user says plan only
+    ],
+)
+def test_a_target_turns_the_dry_run_off_unless_asked(
+    target: str | None, user: dict[str, str], expected_dry_run: bool | None
+) -> None:
+    """`crmkit run --target URL` imports; `-p dry_run=true` keeps it a plan."""
+    from crmkit.notebooks.params import notebook_parameters
+    from crmkit.notebooks.runner import batch_parameters, default_notebooks
+
+    declared = {p.name: notebook_parameters(p) for p in default_notebooks()}
+    values = batch_parameters(user, declared, target)
+    assert values.get("dry_run") is expected_dry_run
+    assert values["progress"] is False
