@@ -17,6 +17,11 @@ from crmkit.errors import CsvError
 from crmkit.io.detect import MAX_COLUMNS, Dialect, column_letter
 
 PREVIEW_CHARS = 200
+FIELD_LIMIT = 256 * 1024 * 1024
+"""Python's csv module refuses fields past 128 KiB by default, which turned one long cell (a
+pasted email thread) into a file-level error. Cells this long are read and left to coercion,
+which rejects a value past HubSpot's 65,536 characters row by row; an unclosed quote is still
+caught by the pandas pass."""
 """How much of a rejected row's text is kept for the error report."""
 
 RAGGED_ROW = "RAGGED_ROW"
@@ -99,6 +104,8 @@ def scan(path: Path, dialect: Dialect, *, strict: bool) -> Scan:
     is a ``RAGGED_ROW`` (strict mode raises instead).
     """
     file = str(path)
+    if csv.field_size_limit() < FIELD_LIMIT:
+        csv.field_size_limit(FIELD_LIMIT)
     with path.open(encoding=dialect.encoding, newline="", errors="strict") as fh:
         for _ in range(dialect.skip_lines):
             fh.readline()

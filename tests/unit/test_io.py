@@ -344,3 +344,12 @@ def test_iter_csv_raises_before_yielding(tmp_path: Path) -> None:
 def test_column_letter(index: int, letter: str) -> None:
     """Spreadsheet letters as people see them."""
     assert column_letter(index) == letter
+
+
+def test_a_cell_past_the_csv_modules_default_limit_is_read_not_refused(tmp_path: Path) -> None:
+    """A 1 MB cell (a pasted email thread) is a long value for coercion, not a broken file."""
+    path = tmp_path / "contacts.csv"
+    path.write_text("Name,Notes\nAnn," + "x" * 1_000_000 + "\nBob,short\n", encoding="utf-8")
+    table = read_csv(path)
+    assert table.rows == 2 and not table.rejected
+    assert len(table.frame.loc[2, "Notes"]) == 1_000_000
