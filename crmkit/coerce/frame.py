@@ -244,7 +244,7 @@ def coerce_frame(
         prop = schema.get(prop_name)
         if column not in frame.columns or prop is None or prop_name in out:
             continue
-        series = frame[column].fillna("").astype("str")
+        series = _as_text(frame[column])
         uniq = [u for u in pd.unique(series) if u.strip()]
         conv, note = converter_for(prop, uniq, mapping, column, region)
         if note:
@@ -325,7 +325,15 @@ def _derive(
         and "firstname" not in out
         and "lastname" not in out
     ):
-        names = frame[name_col].fillna("").astype("str")
+        names = _as_text(frame[name_col])
         split = {v: split_full_name(v) for v in pd.unique(names)}
         out["firstname"] = names.map({v: p[0] for v, p in split.items()})
         out["lastname"] = names.map({v: p[1] for v, p in split.items()})
+
+
+def _as_text(series: pd.Series) -> pd.Series:
+    """Cells as strings with missing = "": frames read by crmkit.io are text already, but a
+    frame built elsewhere (a notebook, a benchmark) may hold floats with NaN."""
+    if series.dtype != "str":
+        series = series.astype("object")
+    return series.fillna("").astype("str")
