@@ -240,6 +240,10 @@ def _wrap(fn: Handler) -> Callable[[web.Request], Awaitable[web.Response]]:
             reply = failure.reply
         except web.HTTPException as exc:  # e.g. 413 for a body past client_max_size
             reply = Reply(exc.status, error_body("VALIDATION_ERROR", exc.reason))
+        except ConnectionError:
+            # The client went away mid-request (a killed import): nothing to answer, no alarm.
+            log.debug("client disconnected during %s %s", request.method, request.path)
+            raise
         except Exception:
             log.exception("sandbox handler failed")
             reply = Reply(500, error_body("INTERNAL_ERROR", "internal error"))
