@@ -65,6 +65,13 @@ def _cmd_import(args: argparse.Namespace) -> int:
             f" crmkit import --resume {result.run_id} --output {args.output}",
             file=sys.stderr,
         )
+    if result.stop_reason:
+        print(
+            f"crmkit: the run stopped: {result.stop_reason}\n"
+            f"crmkit: what landed is journaled; resume with"
+            f" crmkit import --resume {result.run_id} --output {args.output}",
+            file=sys.stderr,
+        )
     planned = result.report.get("status") == "planned"  # a dry run: nothing was to land
     return EXIT_OK if result.complete or planned else EXIT_INCOMPLETE
 
@@ -168,8 +175,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CrmkitError as exc:
         print(f"crmkit: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("crmkit: interrupted", file=sys.stderr)
+        for note in getattr(exc, "__notes__", []):  # the run's resume hint, when there is one
+            print(f"crmkit: {note}", file=sys.stderr)
         return EXIT_INTERRUPTED
 
 

@@ -15,12 +15,16 @@ notebooks) can turn a user's mistake into a clear message instead of a traceback
     │   ├── ConflictError          409 CONFLICT; ``existing_id`` when HubSpot names it
     │   ├── NotFoundError          404
     │   ├── ServerError            5xx (transient)
-    │   └── TransportError         timeout, dropped connection (transient)
+    │   ├── TransportError         timeout, dropped connection (transient)
+    │   │   └── UnreachableError   nothing answers at the target: refused, unknown host, TLS
+    │   └── NotAnApiError          the target answers, but not as HubSpot's JSON API does
     ├── DailyLimitReached          the portal's daily budget is spent: stop cleanly, resume later
     ├── NotebookError              a notebook run by ``crmkit run`` stopped at a cell
     └── InternalError              crmkit broke its own invariant (e.g. row accounting): a bug
 
-Each error keeps the fields that made it and says whether retrying may help (``transient``).
+Each error keeps the fields that made it and says whether retrying may help (``transient``);
+a HubSpotError with ``stops_run`` means no later call can succeed either (the token is refused,
+nothing answers), so an import stops at once instead of failing every remaining batch.
 """
 
 from __future__ import annotations
@@ -80,6 +84,9 @@ class HubSpotError(CrmkitError):
     attempts: int = 1
     """HTTP attempts the call made before this error was final (set by the client)."""
 
+    stops_run: bool = False
+    """No later call to this portal can succeed either: an import stops (resumably) at once."""
+
     def __init__(
         self,
         message: str,
@@ -98,6 +105,8 @@ class HubSpotError(CrmkitError):
 
 class AuthError(HubSpotError):
     """The token is missing, wrong or lacks scopes."""
+
+    stops_run = True
 
 
 class RateLimitError(HubSpotError):
@@ -138,6 +147,23 @@ class TransportError(HubSpotError):
     """No answer: timeout or dropped connection; the write may have been committed."""
 
     transient = True
+
+
+class UnreachableError(TransportError):
+    """Nothing answers at the target (connection refused, unknown host, TLS mismatch).
+
+    Retried like any transport error (a restarting server comes back), but once the retries
+    are spent the run stops: every later call would fail the same way.
+    """
+
+    stops_run = True
+
+
+class NotAnApiError(HubSpotError):
+    """The target answers, but with something that is not HubSpot's JSON API (an HTML login
+    or proxy page, a web site): the URL is wrong or a proxy is in the way."""
+
+    stops_run = True
 
 
 class DailyLimitReached(CrmkitError):

@@ -10,7 +10,8 @@ upsert on unique keys, and a whole-batch rejection wrote nothing.
 
 Transient failures are retried by the client underneath; a batch whose retries run out yields
 failed outcomes (``TRANSIENT_EXHAUSTED``) instead of raising, so the run records them and can
-resume. DailyLimitReached and AuthError propagate: no record can be written after them.
+resume. DailyLimitReached and errors that ``stop_run`` (a refused token, a target that no
+longer answers) propagate: no record can be written after them.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from crmkit.errors import AuthError, HubSpotError
+from crmkit.errors import HubSpotError
 from crmkit.hubspot.endpoints import MAX_BATCH_INPUTS
 from crmkit.hubspot.responses import (
     BatchResult,
@@ -133,9 +134,9 @@ class _Isolator:
             result = self.client.batch(
                 self.object_type, self.action, payload, id_property=self.id_property
             )
-        except AuthError:
-            raise
         except HubSpotError as exc:
+            if exc.stops_run:
+                raise
             if exc.transient:
                 log.warning("batch of %d gave up after retries: %s", len(chunk), exc.message)
                 failure = _failure_from_exc(exc, TRANSIENT_EXHAUSTED)

@@ -25,10 +25,12 @@ from crmkit.errors import (
     ConfigError,
     DailyLimitReached,
     HubSpotError,
+    NotAnApiError,
     RateLimitError,
     TransportError,
 )
 from crmkit.hubspot.auth import REDACTED, Secret, redact, register_secret, reject_api_key
+from crmkit.hubspot.diagnose import check_base_url, describe_body, looks_like_json, no_answer
 from crmkit.hubspot.limiter import RateLimiter
 from crmkit.hubspot.policy import RateLimitPolicy, RetryPolicy
 from crmkit.hubspot.responses import ApiResponse, error_from_response
@@ -180,9 +182,9 @@ class Transport:
                     )
                 except TRANSPORT_ERRORS as exc:
                     outcome = "transport_error"
-                    failure = TransportError(
-                        self._scrub(f"{method} {path}: no answer ({type(exc).__name__}: {exc})")
-                    )
+                    failure = no_answer(exc, method, path, self.base_url)
+                    failure.message = self._scrub(failure.message)
+                    failure.args = (failure.message,)
                     failure.attempts = state.attempts
                     raise failure from exc
                 except requests.RequestException as exc:

@@ -6,12 +6,14 @@ not the wire, sets the pace. Only the coordinating thread touches the journal (S
 every batch's outcome is written in order of completion, one transaction each.
 
 Stopping: when a worker raises (the daily limit is spent, the token is refused), nothing new
-is started, the batches already in flight are finished and journaled, then the first error is
-raised. A KeyboardInterrupt does the same: work that landed is recorded before it propagates.
+is started — not even an item a worker had already picked up but not begun — the batches
+already in flight are finished and journaled, then the first error is raised. A
+KeyboardInterrupt does the same: work that landed is recorded before it propagates.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -20,6 +22,10 @@ from typing import Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+class _Skipped(Exception):
+    """An item a worker picked up after the run began to stop: not started, not done."""
 
 
 @dataclass(frozen=True)
@@ -49,10 +55,17 @@ def run_concurrently(
     source: Iterator[T] = iter(items)
     done_count = 0
     first_error: BaseException | None = None
+    stopping = threading.Event()
 
     def timed(item: T) -> tuple[R, float, float]:
+        if stopping.is_set():
+            raise _Skipped
         start = clock()
-        result = work(item)
+        try:
+            result = work(item)
+        except BaseException:
+            stopping.set()
+            raise
         return result, start, clock() - start
 
     with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="crmkit") as pool:
@@ -77,6 +90,8 @@ def run_concurrently(
                 item = pending.pop(future)
                 try:
                     result, started, duration = future.result()
+                except _Skipped:
+                    continue
                 except BaseException as exc:  # stop after the in-flight work, then re-raise
                     if first_error is None:
                         first_error = exc
@@ -92,6 +107,7 @@ def run_concurrently(
                 drain(finished)
                 fill()
         except KeyboardInterrupt:
+            stopping.set()
             cancel_queued()
             drain(list(pending))
             raise

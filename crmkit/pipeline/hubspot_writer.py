@@ -76,9 +76,11 @@ class HubSpotWriter:
     ) -> None:
         try:
             answer = self.client.associate(from_type, to_type, [pair for _, pair in items])
-        except (DailyLimitReached, AuthError):
+        except DailyLimitReached:
             raise
         except HubSpotError as exc:
+            if exc.stops_run:
+                raise
             if exc.transient:
                 for index, _ in items:
                     out[index] = LinkResult(index, "sent", TRANSIENT_EXHAUSTED, exc.message)

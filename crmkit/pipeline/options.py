@@ -87,13 +87,17 @@ class ImportOptions:
 
 @dataclass(frozen=True)
 class ImportResult:
-    """What a run produced: its folder, the report dict (as in report.json) and the summary."""
+    """What a run produced: its folder, the report dict (as in report.json) and the summary.
+
+    ``stop_reason`` says why a run stopped early (token refused, portal unreachable).
+    """
 
     run_id: str
     run_dir: Path
     report: dict[str, Any]
     summary_text: str
     complete: bool
+    stop_reason: str | None = None
 
 
 def check_run_id(run_id: str) -> str:

@@ -50,6 +50,7 @@ class Run:
     started_at: float
     resumed: bool = False
     status: str = "running"
+    stop_reason: str | None = None
     plan: ImportPlan | None = None
     session_clock: float = field(default_factory=time.monotonic)
     offset_s: float = 0.0
@@ -162,6 +163,8 @@ def finish_run(run: Run) -> ImportResult:
         status = "planned"
     elif run.status == "stopped_daily_limit":
         status = run.status
+    elif run.status == "stopped":
+        status = "incomplete"  # what did not land is still to send: resume sends it
     else:
         status = "complete" if accounting.complete else "incomplete"
     totals: dict[str, float] = run.journal.totals() if run.journal is not None else {}
@@ -186,6 +189,8 @@ def finish_run(run: Run) -> ImportResult:
     hint = run.resume_hint() if status in ("stopped_daily_limit", "incomplete") else None
     if status == "stopped_daily_limit":
         hint = "Stopped: the portal's daily request limit is spent. " + (hint or "")
+    elif run.stop_reason:
+        hint = f"Stopped: {run.stop_reason} " + (hint or "")
     text = write_report_files(run.run_dir, report, plan, run.journal, accounting, hint)
     if run.journal is not None:
         run.journal.set_status(status, finished=True)
@@ -197,6 +202,7 @@ def finish_run(run: Run) -> ImportResult:
         report=report,
         summary_text=text,
         complete=accounting.complete and status == "complete",
+        stop_reason=run.stop_reason,
     )
 
 

@@ -6,7 +6,8 @@
     import_associations(run, plan)
     result = finish_run(run)             # report.json, summary.txt, errors.csv
 
-``run_import`` chains them, and turns a daily-limit stop into a clean, resumable ending.
+``run_import`` chains them, and turns a daily-limit stop, a refused token or a portal that no
+longer answers into a clean, resumable ending (status ``stopped_daily_limit`` / ``incomplete``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import time
 
 from crmkit import OBJECT_TYPES
-from crmkit.errors import DailyLimitReached, InternalError
+from crmkit.errors import DailyLimitReached, HubSpotError, InternalError
 from crmkit.pipeline.executor import Done, chunked, run_concurrently
 from crmkit.pipeline.journal import BatchRow, Outcome, RecordRow
 from crmkit.pipeline.links import import_associations
@@ -178,9 +179,15 @@ def run_import(
                 import_associations(run, plan)
             except DailyLimitReached:
                 run.status = "stopped_daily_limit"
+            except HubSpotError as exc:
+                if not exc.stops_run:
+                    raise
+                run.status = "stopped"
+                run.stop_reason = exc.message
         return finish_run(run)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         abandon_run(run, "interrupted")
+        exc.add_note(run.resume_hint())
         raise
     except BaseException:
         abandon_run(run, "failed")
