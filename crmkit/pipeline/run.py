@@ -108,7 +108,13 @@ def start_run(options: ImportOptions, *, writer_factory: WriterFactory | None = 
                 f"run {run_id!r} exists already in {run_dir}: resume it with --resume {run_id},"
                 " or choose another --run-id"
             )
-        run_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            run_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot create the run folder {run_dir}: {exc.strerror or exc};"
+                " choose another --output"
+            ) from None
         target = None
         journal = None
         if not options.dry_run:
