@@ -87,7 +87,7 @@ class Transport:
                 "the access token contains spaces, control or non-ASCII characters; "
                 "copy it again from the private app's page"
             )
-        self.base_url = base_url.rstrip("/")
+        self.base_url = check_base_url(base_url)
         self._token = Secret(token.strip())
         register_secret(self._token.reveal())
         self.retry = retry or RetryPolicy()
@@ -202,6 +202,11 @@ class Transport:
                 # always correct the objects limiter (never the search or exempt pacers).
                 self.limiter.observe(response.headers)
                 body, decoded = _decode(response)
+                if not decoded and not looks_like_json(response):
+                    if status < 500 and status != 429:
+                        outcome = "client_error"
+                        raise self._not_an_api(status, response, state.attempts)
+                    body = {"message": f"{describe_body(response)} from {self.base_url}"}
                 if 200 <= status < 300:
                     if not decoded:
                         outcome = "transport_error"
@@ -254,6 +259,19 @@ class Transport:
             state.rate_wait_s = pacer.note_rate_limited() if pacer else self.limits.window_s
         elif error.transient:
             state.retry_after_s = _retry_after(headers)
+
+    def _not_an_api(self, status: int, response: requests.Response, attempts: int) -> NotAnApiError:
+        """A proxy's login page or a web site answered: the target is wrong, retrying won't help."""
+        error = NotAnApiError(
+            self._scrub(
+                f"{self.base_url} answered {status} with {describe_body(response)}, not HubSpot's"
+                " JSON API: is the target right (HubSpot's is https://api.hubapi.com), or is a"
+                " proxy or login page in the way?"
+            ),
+            status=status,
+        )
+        error.attempts = attempts
+        return error
 
     def _limiter_for(self, lane: Lane) -> RateLimiter | None:
         if lane == "search":
