@@ -81,6 +81,9 @@ def error_from_response(
                 ". Check that HUBSPOT_ACCESS_TOKEN holds a valid private-app access token"
                 " (API keys were switched off on 2022-11-30)."
             )
+        scopes = required_scopes(data)
+        if scopes:
+            text += f". The private app needs the scope {' or '.join(scopes)}: add it to the app"
         return AuthError(text, **common)
     if status == 429:
         return RateLimitError(text, policy=_str(data.get("policyName")), **common)
@@ -91,6 +94,22 @@ def error_from_response(
     if status >= 500:
         return ServerError(text, **common)
     return HubSpotValidationError(text, **common)
+
+
+def required_scopes(body: Mapping[str, Any]) -> list[str]:
+    """The scopes a 403 MISSING_SCOPES names (``errors[].context.required*Scopes``)."""
+    found: list[str] = []
+    nested = body.get("errors")
+    for item in nested if isinstance(nested, list) else []:
+        context = item.get("context") if isinstance(item, Mapping) else None
+        if not isinstance(context, Mapping):
+            continue
+        for key in ("requiredGranularScopes", "requiredScopes"):
+            values = context.get(key)
+            for value in values if isinstance(values, list) else []:
+                if isinstance(value, str) and value not in found:
+                    found.append(value)
+    return found
 
 
 def existing_id_of(error: Mapping[str, Any]) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from crmkit.errors import AuthError, DailyLimitReached, HubSpotError, NotFoundError
+from crmkit.errors import AuthError, ConfigError, DailyLimitReached, HubSpotError, NotFoundError
 from crmkit.hubspot import HubSpotClient, RateLimitPolicy, token_from_env, write_isolated
 from crmkit.hubspot.isolation import TRANSIENT_EXHAUSTED, InputOutcome
 from crmkit.pipeline.options import MAX_BATCH, ImportOptions
@@ -127,9 +127,18 @@ class HubSpotWriter:
         """Create the unique ``crmkit_import_key`` property where the portal lacks it."""
         for object_type in KEYED_TYPES:
             existing = self.client.properties(object_type)
-            self.client.ensure_property(
-                object_type, import_key_definition(object_type), existing=existing
-            )
+            try:
+                self.client.ensure_property(
+                    object_type, import_key_definition(object_type), existing=existing
+                )
+            except AuthError as exc:
+                if exc.status != 403:
+                    raise
+                raise ConfigError(
+                    f"{exc.message}; or create the {object_type} property"
+                    f" {IMPORT_KEY_PROPERTY!r} by hand (single-line text, unique values"
+                    " required), then run again"
+                ) from None
             self._schemas[object_type] = Schema.from_api(object_type, existing)
 
     def schema_for(self, object_type: str) -> Schema:
