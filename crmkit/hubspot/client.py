@@ -124,8 +124,8 @@ class HubSpotClient(Transport):
     ) -> dict[str, Any]:
         """The property named in ``definition``, created when the portal lacks it.
 
-        A unique-value definition met by an existing non-unique property is a ConfigError:
-        upserts by it would fail on every record.
+        A unique-value definition met by an existing non-unique property, or one of another
+        type, is a ConfigError: upserts by it would fail on every record.
         """
         name = definition.get("name")
         if not name:
@@ -134,6 +134,13 @@ class HubSpotClient(Transport):
         found = next((dict(p) for p in current if p.get("name") == name), None)
         if found is None:
             found = self.create_property(object_type, definition)
+        wanted, actual = definition.get("type"), found.get("type")
+        if wanted and actual and actual != wanted:
+            raise ConfigError(
+                f"the portal's {object_type} property {name!r} is of type {actual!r}; crmkit"
+                f" needs a {wanted!r} property with unique values to upsert by it."
+                " Rename or recreate it."
+            )
         if definition.get("hasUniqueValue") and not found.get("hasUniqueValue"):
             raise ConfigError(
                 f"the portal's {object_type} property {name!r} exists without unique values; "
