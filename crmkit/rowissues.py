@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
@@ -28,4 +28,15 @@ class RowIssue:
     severity: Severity = "error"
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Spelled out: dataclasses.asdict deep-copies every field, 20x slower on 50,000 issues.
+        return {
+            "file": self.file,
+            "row": self.row,
+            "stage": self.stage,
+            "category": self.category,
+            "message": self.message,
+            "column": self.column,
+            "value": self.value,
+            "key": self.key,
+            "severity": self.severity,
+        }

@@ -8,9 +8,7 @@ vectorised or done once per distinct value except building the records themselve
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import PurePath
@@ -19,6 +17,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from crmkit import OBJECT_TYPES
+from crmkit.gcpause import paused_gc
 from crmkit.plan.companies import CompanyIndex, MatchPolicy
 from crmkit.plan.dedupe import Merged, merge_duplicates
 from crmkit.plan.keys import column, company_domains, keys_for
@@ -134,23 +133,6 @@ def _dedupe_links(links: list[PlannedLink]) -> list[PlannedLink]:
     return list(seen.values())
 
 
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while millions of small objects are made.
-
-    Planning allocates a record, a dict and a link per row and frees almost nothing; each
-    automatic collection would rescan all of them, which at a million rows costs more than the
-    planning itself. Plain reference counting still frees everything as usual.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def build_plan(
     prepared: PreparedLike,
     *,
@@ -158,7 +140,7 @@ def build_plan(
     policy: MatchPolicy | None = None,
 ) -> ImportPlan:
     """Plan the import of a prepared folder: records to upsert, links, and every issue."""
-    with _no_cyclic_gc():
+    with paused_gc():  # a record, a dict and a link per row: see crmkit.gcpause
         return _build(prepared, create_contacts_from_tickets, policy)
 
 
