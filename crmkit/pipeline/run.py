@@ -212,15 +212,18 @@ def finish_run(run: Run) -> ImportResult:
     )
 
 
-def abandon_run(run: Run, status: str) -> None:
-    """Leave the journal consistent and marked when a run ends by an error or an interrupt."""
+def abandon_run(run: Run, status: str) -> str | None:
+    """Leave the journal consistent and marked when a run ends by an error or an interrupt.
+
+    Returns what to tell the user (how to resume), or None when nothing was journaled.
+    """
+    hint = None
     if run.journal is not None and not run.journal.closed:
         try:
             run.journal.set_status(status)
         finally:
             run.journal.close()
-        log.warning(
-            "run %s %s; what landed is journaled. %s", run.run_id, status, run.resume_hint()
-        )
+        hint = f"run {run.run_id} {status}; what landed is journaled. {run.resume_hint()}"
     if run.options.dry_run and not any(run.run_dir.iterdir()):
         shutil.rmtree(run.run_dir, ignore_errors=True)
+    return hint

@@ -12,6 +12,7 @@ longer answers into a clean, resumable ending (status ``stopped_daily_limit`` / 
 
 from __future__ import annotations
 
+import logging
 import time
 
 from crmkit import OBJECT_TYPES
@@ -33,6 +34,8 @@ from crmkit.pipeline.run import (
 )
 from crmkit.pipeline.writer import RecordOutcome, fingerprint, trace_id
 from crmkit.plan.model import ImportPlan, PlannedRecord
+
+log = logging.getLogger("crmkit.pipeline")
 
 
 def plan_run(run: Run, plan: ImportPlan | None = None) -> ImportPlan:
@@ -186,9 +189,12 @@ def run_import(
                 run.stop_reason = exc.message
         return finish_run(run)
     except KeyboardInterrupt as exc:
-        abandon_run(run, "interrupted")
-        exc.add_note(run.resume_hint())
+        hint = abandon_run(run, "interrupted")
+        if hint:  # shown under the traceback in a notebook, and by the CLI after "interrupted"
+            exc.add_note(hint)
         raise
     except BaseException:
-        abandon_run(run, "failed")
+        hint = abandon_run(run, "failed")
+        if hint:
+            log.warning("%s", hint)
         raise

@@ -84,6 +84,7 @@ def test_ctrl_c_mid_run_exits_130_and_resumes(
     assert ran.code == 130, ran.err
     assert "Traceback" not in ran.err
     assert "interrupted" in ran.err and "--resume ctrlc" in ran.err
+    assert ran.err.count("--resume ctrlc") == 1
     assert journal_status(run_dir) == "interrupted"
     assert_consistent(run_dir, restartable.base_url, token)
 
