@@ -137,8 +137,7 @@ def start_run(options: ImportOptions, *, writer_factory: WriterFactory | None = 
         try:
             run.writer = (writer_factory or _hubspot_writer)(run)
         except BaseException:
-            run.journal.set_status("failed")
-            run.journal.close()
+            abandon_run(run, "failed")
             raise
     return run
 
@@ -215,7 +214,9 @@ def finish_run(run: Run) -> ImportResult:
 def abandon_run(run: Run, status: str) -> str | None:
     """Leave the journal consistent and marked when a run ends by an error or an interrupt.
 
-    Returns what to tell the user (how to resume), or None when nothing was journaled.
+    Returns what to tell the user (how to resume), or None when there is nothing to resume:
+    a new run that ends before its plan is saved has sent no record, so its journal is removed
+    and the same run id can simply be used again.
     """
     hint = None
     if run.journal is not None and not run.journal.closed:
@@ -223,7 +224,11 @@ def abandon_run(run: Run, status: str) -> str | None:
             run.journal.set_status(status)
         finally:
             run.journal.close()
-        hint = f"run {run.run_id} {status}; what landed is journaled. {run.resume_hint()}"
-    if run.options.dry_run and not any(run.run_dir.iterdir()):
+        if run.resumed or (run.run_dir / PLAN_FILE).exists():
+            hint = f"run {run.run_id} {status}; what landed is journaled. {run.resume_hint()}"
+        else:
+            for path in run.run_dir.glob(JOURNAL_FILE + "*"):  # with SQLite's -wal, -shm
+                path.unlink(missing_ok=True)
+    if hint is None and run.run_dir.is_dir() and not any(run.run_dir.iterdir()):
         shutil.rmtree(run.run_dir, ignore_errors=True)
     return hint
