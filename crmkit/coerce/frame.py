@@ -14,13 +14,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from crmkit.coerce.dates import decide_order, format_date, format_datetime, parse_datetime
 from crmkit.coerce.numbers import decimal_comma, format_number, parse_bool, parse_number
 from crmkit.coerce.phones import is_phone, phone_converter, phone_regions
 from crmkit.coerce.text import MAX_VALUE_CHARS, clean_block, clean_line, domain_of, split_full_name
+from crmkit.extract import normalize_email
 from crmkit.mapping.model import Mapping
 from crmkit.mapping.values import map_multi, map_value
 from crmkit.rowissues import RowIssue, Severity
@@ -128,8 +131,6 @@ def plain_email(raw: str) -> str | None:
 
 
 def _email_converter(raw: str) -> Converted:
-    from crmkit.extract import normalize_email
-
     fast = plain_email(raw)
     if fast is not None:
         return fast, None
@@ -245,22 +246,21 @@ def coerce_frame(
         if column not in frame.columns or prop is None or prop_name in out:
             continue
         series = _as_text(frame[column])
-        uniq = [u for u in pd.unique(series) if u.strip()]
-        conv, note = converter_for(prop, uniq, mapping, column, region)
+        distinct = _Distinct.of(series)
+        conv, note = converter_for(prop, distinct.nonblank(), mapping, column, region)
         if note:
             notes[column] = note
         regions = phone_regions(frame, mapping, prop, region)
         if regions is None:
-            out[prop_name], found = _convert(series, uniq, conv, file, column)
+            out[prop_name], found = _convert(series, distinct, conv, file, column)
         else:
             notes[column] = f"numbers without + read by the row's {regions.name!r}"
             parts = []
             found = []
             for code, labels in regions.groupby(regions).groups.items():
                 part = series.loc[labels]
-                uniq_part = [u for u in pd.unique(part) if u.strip()]
                 converted, part_issues = _convert(
-                    part, uniq_part, phone_converter(str(code)), file, column
+                    part, _Distinct.of(part), phone_converter(str(code)), file, column
                 )
                 parts.append(converted)
                 found.extend(part_issues)
@@ -273,32 +273,62 @@ def coerce_frame(
     return Coerced(result, issues, notes)
 
 
+@dataclass(frozen=True)
+class _Distinct:
+    """A text column as its distinct values and, per row, the position of its value."""
+
+    codes: np.ndarray[Any, np.dtype[np.intp]]
+    values: list[str]
+
+    @classmethod
+    def of(cls, series: pd.Series) -> _Distinct:
+        codes, uniques = pd.factorize(series)
+        return cls(np.asarray(codes, dtype=np.intp), np.asarray(uniques, dtype=object).tolist())
+
+    def nonblank(self) -> list[str]:
+        return [v for v in self.values if v.strip()]
+
+
 def _convert(
-    series: pd.Series, uniq: list[str], conv: Converter, file: str, column: str
+    series: pd.Series, distinct: _Distinct, conv: Converter, file: str, column: str
 ) -> tuple[pd.Series, list[RowIssue]]:
-    """One column converted value by distinct value, and the issues of its bad values."""
-    results = {raw: conv(raw) for raw in uniq}
-    lookup = {raw: _kept(raw, value, p) for raw, (value, p) in results.items()}
-    converted = series.map(lookup).fillna("").astype("str")
-    bad = {raw: p for raw, (_v, p) in results.items() if p is not None}
-    return converted, (_issues(series, bad, file, column) if bad else [])
+    """One column converted value by distinct value, and the issues of its bad values.
+
+    Blank cells stay ``""``; each other distinct value is converted once and the results are
+    spread over the rows by position (no second hashing of the column).
+    """
+    kept: list[str] = []
+    bad: dict[int, Problem] = {}
+    for position, raw in enumerate(distinct.values):
+        if not raw.strip():
+            kept.append("")
+            continue
+        value, problem = conv(raw)
+        kept.append(_kept(raw, value, problem))
+        if problem is not None:
+            bad[position] = problem
+    values = np.asarray(kept, dtype=object)[distinct.codes]
+    converted = pd.Series(values, index=series.index, dtype="str", name=series.name)
+    return converted, (_issues(series.index, distinct, bad, file, column) if bad else [])
 
 
-def _issues(series: pd.Series, bad: dict[str, Problem], file: str, column: str) -> list[RowIssue]:
+def _issues(
+    index: pd.Index, distinct: _Distinct, bad: dict[int, Problem], file: str, column: str
+) -> list[RowIssue]:
     """One issue per row holding a bad value (built per distinct value, then per row)."""
-    rows = series[series.isin(list(bad))]
     made = {
-        raw: (
+        position: (
             category,
             message[:500],
-            raw[:ISSUE_VALUE_CHARS],
+            distinct.values[position][:ISSUE_VALUE_CHARS],
             _severity(category),
         )
-        for raw, (category, message) in bad.items()
+        for position, (category, message) in bad.items()
     }
+    rows = np.flatnonzero(np.isin(distinct.codes, list(bad)))
     out = []
-    for row, raw in zip(rows.index.tolist(), rows.tolist(), strict=True):
-        category, message, value, severity = made[raw]
+    for row, code in zip(index[rows].tolist(), distinct.codes[rows].tolist(), strict=True):
+        category, message, value, severity = made[code]
         out.append(
             RowIssue(file, int(row), "coerce", category, message, column, value, None, severity)
         )
