@@ -14,6 +14,13 @@ from crmkit.gcpause import paused_gc
 from crmkit.plan.model import ImportPlan, PlannedLink, PlannedRecord
 from crmkit.rowissues import RowIssue
 
+HOSTILE = {
+    "jobtitle": '}, {"object_type": "contacts", "key": "x"}',
+    "object_type": "ends like a joint }, {",
+    "notes": "}, {",
+}
+"""Values that look like the joint between two items of plan.json's one-per-line layout."""
+
 
 def contact(i: int, **props: str) -> PlannedRecord:
     email = f"p{i}@example.com"
@@ -33,7 +40,7 @@ def make_plan(contacts: int, *, links: int = 0, issues: int = 0) -> ImportPlan:
                 [("companies.csv", 2), ("companies.csv", 9)],
             )
         ],
-        "contacts": [contact(i, firstname="Zoë") for i in range(contacts)],
+        "contacts": [contact(i, firstname="Zoë", **HOSTILE) for i in range(contacts)],
     }
     return ImportPlan(
         records=records,
@@ -42,7 +49,7 @@ def make_plan(contacts: int, *, links: int = 0, issues: int = 0) -> ImportPlan:
             for i in range(links)
         ],
         issues=[
-            RowIssue("contacts.csv", i + 2, "validate", "INVALID_EMAIL", "bad", "email", "x@")
+            RowIssue("contacts.csv", i + 2, "validate", "BAD", '}, {"file": "', "email", "}, {")
             for i in range(issues)
         ],
         rows={"companies": 2, "contacts": contacts},
@@ -124,3 +131,17 @@ def test_paused_gc_restores_the_collector_as_it_found_it(enabled: bool) -> None:
         assert gc.isenabled() is enabled
     finally:
         gc.enable() if before else gc.disable()
+
+
+@pytest.mark.parametrize(
+    ("first_key", "items"),
+    [
+        ("a", [{"a": 1, "b": "}, {"}, {"a": '}, {"a": 2'}, {"a": 3}]),  # true joints only
+        ("b", [{"a": 1}, {"a": 2}]),  # wrong first key: no joint found, encoded one by one
+        ("a", [{"a": 1, "c": [{"a": 5}, {"a": 6}]}, {"a": 2}]),  # nested dicts: too many joints
+    ],
+)
+def test_chunk_split_never_breaks_an_item(first_key: str, items: list[dict[str, object]]) -> None:
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    text = model._one_per_line(encode, items, first_key)
+    assert [json.loads(line.rstrip(",")) for line in text.split("\n")] == items
