@@ -67,3 +67,21 @@ def test_one_line_per_rejected_row_with_every_reason(tmp_path: Path) -> None:
     assert back[0]["message"] == "bad email | email missing"
     assert back[0]["column"] == "Email;email" and back[0]["value"] == "'=1+1"
     assert back[1]["message"] == "<b>no subject</b>"
+
+
+@pytest.mark.parametrize(
+    ("rate", "ceiling", "expected"),
+    [
+        (950.0, 1900.0, " (ceiling 1900.0)"),
+        (1977.4, 1900.0, "sustained ceiling 1900.0: a run shorter than the rate window"),
+        (10.0, None, ""),
+    ],
+)
+def test_summary_explains_a_burst_above_the_ceiling(
+    rate: float, ceiling: float | None, expected: str
+) -> None:
+    """A short run can spend a whole window's budget at once; the summary says so."""
+    from crmkit.pipeline.reportfiles import _ceiling_note
+
+    note = _ceiling_note({"records_per_s": rate, "ceiling_records_per_s": ceiling})
+    assert expected in note if expected else note == ""
