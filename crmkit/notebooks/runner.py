@@ -39,6 +39,9 @@ FIXED_PARAMETERS = frozenset({"data_dir", "run_id", "output_dir", "target"})
 """Set from ``run_notebooks``'s own arguments (``--data``, ``--run-id`` …), not from ``-p``."""
 BATCH_DEFAULTS: Mapping[str, Any] = {"progress": False}
 """A frozen "0 %" bar in a static page misleads, so batch runs turn progress bars off."""
+KERNEL_ARGUMENTS: list[str] = ["--IPKernelApp.log_level=CRITICAL"]
+"""The kernel's own log only repeats, per notebook, that its loopback TCP link is unencrypted;
+cell errors reach us through papermill and a dead kernel through nbclient, not this log."""
 KERNEL_ENV: Mapping[str, str] = {ENV_FLAG: "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 
 
@@ -164,6 +167,7 @@ def run_notebooks(
                     progress_bar=False,
                     cwd=str(source.parent),
                     execution_timeout=timeout_s,
+                    extra_arguments=KERNEL_ARGUMENTS,
                 )
             except PapermillExecutionError as exc:
                 failure = (destination, exc)
