@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import Leniency, NumberParseException, PhoneNumber, PhoneNumberMatcher
@@ -76,11 +77,14 @@ class PhoneHit:
 
 
 def _hit(number: PhoneNumber, raw: str, start: int, end: int) -> PhoneHit:
-    # is_valid_number() would look the region up again: do it once (costly for +1 numbers)
-    region = phonenumbers.region_code_for_number(number)
-    valid = region is not None and phonenumbers.is_valid_number_for_region(number, region)
+    e164, region, valid = _classify(
+        number.country_code,
+        number.national_number,
+        number.italian_leading_zero,
+        number.number_of_leading_zeros,
+    )
     return PhoneHit(
-        e164=phonenumbers.format_number(number, _E164),
+        e164=e164,
         extension=number.extension or None,
         valid=valid,
         raw=raw,
@@ -88,6 +92,31 @@ def _hit(number: PhoneNumber, raw: str, start: int, end: int) -> PhoneHit:
         end=end,
         region=region,
     )
+
+
+@lru_cache(maxsize=100_000)
+def _classify(
+    country_code: int | None,
+    national_number: int | None,
+    italian_leading_zero: bool | None,
+    leading_zeros: int | None,
+) -> tuple[str, str | None, bool]:
+    """E.164 text, region and validity of one number (extension aside), looked up once.
+
+    These fields are all that E.164 formatting and the region/validity lookups read, so one
+    number written several ways, or a switchboard number with many extensions, costs one
+    lookup; for +1 numbers the region lookup tries each NANP country's ranges in turn.
+    is_valid_number() would look the region up again: it is done once here.
+    """
+    number = PhoneNumber(
+        country_code=country_code,
+        national_number=national_number,
+        italian_leading_zero=italian_leading_zero,
+        number_of_leading_zeros=leading_zeros,
+    )
+    region = phonenumbers.region_code_for_number(number)
+    valid = region is not None and phonenumbers.is_valid_number_for_region(number, region)
+    return phonenumbers.format_number(number, _E164), region, valid
 
 
 def _not_a_phone(text: str, start: int, end: int) -> bool:
