@@ -10,9 +10,9 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml uv.lock
+$(STAMP): pyproject.toml uv.lock Makefile
 	test -x $(UV) || (python3 -m venv $(VENV) && $(VENV)/bin/pip install -q uv==0.13.9)
-	$(UV) sync --frozen --quiet
+	$(UV) sync --frozen --quiet --compile-bytecode
 	touch $(STAMP)
 
 # Debian's Chromium for the browser test of the HTML report (installed once, as root).
