@@ -19,7 +19,7 @@ from crmkit.hubspot.auth import (
     unregister_secret,
 )
 
-TOKEN = "pat-na1-11111111-2222-3333-4444-555555555555"
+TOKEN = "pat-na1-fake1111-2222-3333-4444-555555555555"
 
 
 @pytest.mark.parametrize(

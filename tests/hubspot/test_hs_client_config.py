@@ -7,7 +7,7 @@ import pytest
 from crmkit.errors import ConfigError, HubSpotError
 from crmkit.hubspot import HubSpotClient, RateLimitPolicy, RetryPolicy
 
-TOKEN = "pat-na1-0f0f0f0f-aaaa-bbbb-cccc-123456789abc"
+TOKEN = "pat-na1-fakef0f0-aaaa-bbbb-cccc-123456789abc"
 
 
 @pytest.mark.parametrize(

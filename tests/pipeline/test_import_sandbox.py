@@ -171,7 +171,7 @@ def test_wrong_token_is_a_clear_error_without_the_token(
 ) -> None:
     """A refused token ends `crmkit import` with a one-line message (exit 2) that never shows
     the token, and leaves no secret in the run folder."""
-    wrong = "pat-na1-00000000-wrong-token-do-not-print"
+    wrong = "pat-na1-fake0000-wrong-token-do-not-print"
     monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", wrong)
     with running() as box:
         code = main(

@@ -118,7 +118,7 @@ def test_token_is_in_no_notebook_or_report_html(make_dataset: MakeDataset, tmp_p
     [
         (None, "no Authorization header"),
         ("Bearer ", "an empty token"),
-        ("Bearer pat-na1-00000000-0000-0000-0000-000000000000", "another portal's token"),
+        ("Bearer pat-na1-fake0000-0000-0000-0000-000000000000", "another portal's token"),
         ("Basic dXNlcjpwYXNz", "not a bearer token"),
     ],
 )

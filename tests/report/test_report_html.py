@@ -13,7 +13,7 @@ from crmkit.errors import ConfigError
 from crmkit.report import figures
 from crmkit.report.html import export_report, find_network_references, render_report
 
-TOKEN = "pat-na1-0000aaaa-1111-bbbb-2222-cccc3333dddd"
+TOKEN = "pat-na1-fakeaaaa-1111-bbbb-2222-cccc3333dddd"
 PLOTLYJS_MARK = get_plotlyjs()[:300]
 
 
