@@ -100,5 +100,5 @@ def test_latency_is_applied_with_jitter() -> None:
     with running(latency_ms=40, seed=1) as sb:
         api = Api(sb)
         times = [api.get("/crm/v3/objects/contacts").elapsed.total_seconds() for _ in range(5)]
-    assert all(0.025 <= t < 1.0 for t in times)
+    assert all(t >= 0.025 for t in times)  # 40 ms less at most 30 % jitter
     assert len({round(t, 3) for t in times}) > 1

@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -90,16 +89,13 @@ def test_data_survives_a_restart_with_a_file_db(tmp_path: Path) -> None:
         assert int(fresh["id"]) > max(int(company["id"]), int(contact["id"]))
 
 
-def test_starts_fast_and_stops_without_leaks() -> None:
+def test_starts_and_stops_without_leaks() -> None:
     before = {t.name for t in threading.enumerate()}
-    started = time.perf_counter()
     with running() as sb:
-        elapsed = time.perf_counter() - started
         port = int(sb.base_url.rsplit(":", 1)[1])
         assert requests.get(
             sb.base_url + "/crm/v3/objects/contacts", headers=sb.headers, timeout=5
         ).ok
-    assert elapsed < 0.5
     assert {t.name for t in threading.enumerate()} <= before
     with pytest.raises(requests.ConnectionError):
         requests.get(f"http://127.0.0.1:{port}/", timeout=1)
