@@ -158,7 +158,8 @@ class ImportPlan:
             "errors": dict(sorted(errors.items())),
         }
 
-    def to_dict(self) -> dict[str, Any]:
+    def _head(self) -> dict[str, Any]:
+        """The small top-level keys, shared by ``to_dict`` and the streamed ``save``."""
         return {
             "version": PLAN_VERSION,
             "summary": self.summary(),
@@ -167,6 +168,11 @@ class ImportPlan:
             "duplicates": self.duplicates,
             "quality": self.quality,
             "files": self.files,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self._head(),
             "records": {t: [r.to_dict() for r in recs] for t, recs in self.records.items()},
             "links": [link.to_dict() for link in self.links],
             "issues": [i.to_dict() for i in self.issues],
@@ -196,15 +202,7 @@ class ImportPlan:
     def _json_parts(self) -> Iterator[str]:
         """The pieces of the document, each a few MB at most."""
         encode = json.JSONEncoder(ensure_ascii=False).encode
-        head = {
-            "version": PLAN_VERSION,
-            "summary": self.summary(),
-            "rows": self.rows,
-            "rejected": self.rejected,
-            "duplicates": self.duplicates,
-            "quality": self.quality,
-            "files": self.files,
-        }
+        head = self._head()
         yield "{" + ",\n".join(f"{encode(k)}: {encode(v)}" for k, v in head.items())
         yield ',\n"records": {'
         for n, (object_type, records) in enumerate(self.records.items()):
