@@ -11,6 +11,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from crmkit.coerce.text import domain_of
+
 # Legal-form and filler words dropped from the end of a company name (after punctuation is
 # removed, so "S.A." is "sa" and "Co." is "co"). "the" is dropped from the start.
 LEGAL_SUFFIXES: frozenset[str] = frozenset(
@@ -72,27 +74,13 @@ def normalize_company_name(name: str) -> str:
     return " ".join(kept)
 
 
-_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
-
-
 def normalize_domain(value: str) -> str:
-    """The bare host of a domain or URL: no scheme, "www.", port, path, or trailing dot.
+    """The bare host of a domain, URL or email, or ``""`` when there is none.
 
-    ``"https://www.Acme.com/about"`` and ``"acme.com."`` both give ``"acme.com"``; text without
-    a dot gives ``""`` (it is not a domain).
+    The same rule as coercion's :func:`~crmkit.coerce.text.domain_of`, so a website the plan
+    matches on and a ``domain`` column coercion cleaned give the same key ("www2." included).
     """
-    text = value.strip().lower()
-    if "@" in text and "://" not in text:
-        text = text.rsplit("@", 1)[1]
-    text = _SCHEME.sub("", text)
-    for sep in "/?#":
-        text = text.split(sep, 1)[0]
-    text = text.rsplit("@", 1)[-1].split(":", 1)[0].strip(". ")
-    if text.startswith("www."):
-        text = text[4:]
-    if "." not in text or " " in text:
-        return ""
-    return text
+    return domain_of(value) or ""
 
 
 def parent_domains(domain: str) -> list[str]:
