@@ -51,7 +51,7 @@ def test_demo_data_lands_and_dirt_is_rejected_row_by_row(
         plan = ImportPlan.load(result.run_dir / "plan.json")
         state = read_portal(box.base_url, box.token)
     assert result.complete, result.summary_text
-    assert state.keys == planned_keys(plan)
+    assert state.counts == planned_keys(plan)
     assert state.links == planned_links(plan)
     for o in result.report["objects"].values():
         assert (
@@ -179,7 +179,7 @@ def test_kill_mid_run_then_resume_equals_an_uninterrupted_run(tmp_path: Path) ->
             del os.environ["HUBSPOT_ACCESS_TOKEN"]
         uninterrupted = read_portal(fresh.base_url, fresh.token)
     assert whole.complete
-    assert resumed.keys == uninterrupted.keys == planned_keys(plan)
+    assert resumed.counts == uninterrupted.counts == planned_keys(plan)
     assert resumed.properties == uninterrupted.properties
     assert resumed.links == uninterrupted.links == planned_links(plan)
     assert report["status"] == "complete"

@@ -45,7 +45,7 @@ def run(box: RunningSandbox, tmp_path: Path, plan: ImportPlan, **kw: Any) -> Imp
 
 def assert_matches_plan(box: RunningSandbox, plan: ImportPlan) -> None:
     state = read_portal(box.base_url, box.token)
-    assert state.keys == planned_keys(plan)
+    assert state.counts == planned_keys(plan)
     assert state.links == planned_links(plan)
 
 
@@ -79,7 +79,7 @@ def test_one_invalid_record_does_not_sink_its_batch(
     assert not result.complete
     assert [b["records"] for b in result.report["batches"]] == [1, 100]
     state = read_portal(sandbox.base_url, sandbox.token)
-    assert sum(state.keys["contacts"].values()) == 99
+    assert sum(state.counts["contacts"].values()) == 99
     errors = (result.run_dir / "errors.csv").read_text()
     assert "not-an-email" in errors and "contacts.csv,43," in errors
 
@@ -144,7 +144,7 @@ def test_rollback_archives_created_and_keeps_updated(
     text = rollback("big", output_dir=tmp_path / "out")
     assert "archived" in text
     state = read_portal(sandbox.base_url, sandbox.token)
-    assert state.keys == planned_keys(small)
+    assert state.counts == planned_keys(small)
     assert rollback("big", output_dir=tmp_path / "out").startswith("Nothing to roll back")
 
 
