@@ -263,13 +263,3 @@ def first_item(value: object) -> str:
     if isinstance(value, str):
         return value.split(";")[0].split(",")[0]
     return ""
-
-
-def split_name(full: str) -> tuple[str, str]:
-    """ "Ann Lee" -> (Ann, Lee); "Lee, Ann" -> (Ann, Lee); "Ann" -> (Ann, "")."""
-    full = " ".join(full.split())
-    if "," in full:
-        last, _, first = full.partition(",")
-        return first.strip(), last.strip()
-    first, _, last = full.partition(" ")
-    return first, last

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from crmkit.coerce.text import split_full_name
 from crmkit.plan.companies import CompanyIndex
 from crmkit.plan.dedupe import is_empty
 from crmkit.plan.keys import column
@@ -21,7 +22,6 @@ from crmkit.plan.links import (
     plan_warning,
     requesters,
     requesters_by_phone,
-    split_name,
 )
 from crmkit.plan.model import PlannedLink, PlannedRecord
 from crmkit.schema import DEFAULT_TICKET_PIPELINE, TICKET_PIPELINES
@@ -52,7 +52,7 @@ def _requester_details(frame: pd.DataFrame, label: object) -> dict[str, str]:
         if role in frame.columns and not is_empty(frame.at[label, role]):
             details[prop] = str(frame.at[label, role]).strip()
     if CONTACT_NAME in frame.columns and not details:
-        first, last = split_name(str(frame.at[label, CONTACT_NAME] or ""))
+        first, last = split_full_name(str(frame.at[label, CONTACT_NAME] or ""))
         details.update({k: v for k, v in (("firstname", first), ("lastname", last)) if v})
     for role in ("_contact_phone", PHONES_IN_TEXT):
         if role in frame.columns and "phone" not in details:
