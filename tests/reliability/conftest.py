@@ -6,6 +6,8 @@ the repository root is put on ``sys.path`` here; crmkit itself is installed in t
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -36,3 +38,16 @@ def make_dataset(tmp_path_factory: pytest.TempPathFactory) -> MakeDataset:
         return made[key]
 
     return make
+
+
+def run_cli(token: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m crmkit.cli ARGS` as a user runs it: the token only in the environment."""
+    env = {**os.environ, "HUBSPOT_ACCESS_TOKEN": token}
+    return subprocess.run(
+        [sys.executable, "-m", "crmkit.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )

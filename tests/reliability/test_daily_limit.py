@@ -10,12 +10,10 @@ SQLite file, served again without a daily limit, because reading costs requests 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
-from conftest import MakeDataset
+from conftest import MakeDataset, run_cli
 from readback import differences, planned_properties, read_back
 
 from crmkit.plan.model import ImportPlan
@@ -26,15 +24,7 @@ MAX_DAYS = 10
 
 
 def cli(box: RunningSandbox, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HUBSPOT_ACCESS_TOKEN": box.token}
-    return subprocess.run(
-        [sys.executable, "-m", "crmkit.cli", "import", "--no-progress", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    return run_cli(box.token, "import", "--no-progress", *args)
 
 
 def test_daily_limit_stops_cleanly_and_resumes_day_after_day(

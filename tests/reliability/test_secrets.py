@@ -7,16 +7,13 @@ for it (and for its longest half, in case something truncates it) cannot match b
 
 from __future__ import annotations
 
-import os
 import secrets
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
-from conftest import REPO, MakeDataset
+from conftest import REPO, MakeDataset, run_cli
 
 from crmkit.sandbox import running
 
@@ -51,18 +48,6 @@ def leaks(token: str, paths: Iterator[Path], texts: dict[str, str]) -> list[str]
     return found
 
 
-def cli(token: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HUBSPOT_ACCESS_TOKEN": token}
-    return subprocess.run(
-        [sys.executable, "-m", "crmkit.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-
-
 def test_token_is_in_no_output_after_a_faulty_import(
     make_dataset: MakeDataset, tmp_path: Path
 ) -> None:
@@ -73,7 +58,7 @@ def test_token_is_in_no_output_after_a_faulty_import(
     out = tmp_path / "out"
     kinds = {"error_before_write": 1.0, "error_after_write": 1.0, "drop_before_write": 1.0}
     with running(token=token, tier="enterprise", fault_rate=0.2, fault_kinds=kinds, seed=4) as box:
-        done = cli(
+        done = run_cli(
             token,
             "import",
             "--data",
@@ -102,7 +87,7 @@ def test_token_is_in_no_notebook_or_report_html(make_dataset: MakeDataset, tmp_p
     data = make_dataset(10, 60, 40, seed=9)
     out = tmp_path / "out"
     with running(token=token, tier="enterprise") as box:
-        done = cli(
+        done = run_cli(
             token, "run", "--data", str(data.folder), "--target", box.base_url, "--output", str(out)
         )
     assert done.returncode == 0, done.stderr[-2000:]
@@ -152,7 +137,7 @@ def test_import_with_a_wrong_token_stops_with_one_line_and_no_echo(
     data = make_dataset(20, 200, 100, seed=9)
     wrong = a_token()
     with running(token=a_token()) as box:
-        done = cli(
+        done = run_cli(
             wrong,
             "import",
             "--data",
