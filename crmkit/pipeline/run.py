@@ -90,16 +90,7 @@ def start_run(options: ImportOptions, *, writer_factory: WriterFactory | None = 
             journal.close()
             raise ConfigError(f"run {run_id!r} was rolled back; start a new import instead")
         target = options.target or info.get("target")
-        run = Run(
-            options=options,
-            run_id=run_id,
-            run_dir=run_dir,
-            target=target,
-            journal=journal,
-            writer=None,
-            started_at=float(info.get("created_at") or time.time()),
-            resumed=True,
-        )
+        started_at = float(info.get("created_at") or time.time())
     else:
         run_id = options.run_id or new_run_id()
         run_dir = runs_dir(options.output_dir) / run_id
@@ -121,15 +112,17 @@ def start_run(options: ImportOptions, *, writer_factory: WriterFactory | None = 
             target = options.target or os.environ.get("HUBSPOT_BASE_URL") or DEFAULT_TARGET
             journal = Journal(run_dir / JOURNAL_FILE)
             journal.create_run(run_id, options.journal_dict(), target, dry_run=False)
-        run = Run(
-            options=options,
-            run_id=run_id,
-            run_dir=run_dir,
-            target=target,
-            journal=journal,
-            writer=None,
-            started_at=time.time(),
-        )
+        started_at = time.time()
+    run = Run(
+        options=options,
+        run_id=run_id,
+        run_dir=run_dir,
+        target=target,
+        journal=journal,
+        writer=None,
+        started_at=started_at,
+        resumed=options.resume is not None,
+    )
     if run.journal is not None:
         run.offset_s = run.journal.active_seconds()
         run.journal.start_session()
