@@ -135,15 +135,22 @@ def test_undecodable_late_in_a_large_file(tmp_path: Path) -> None:
 
 
 def test_user_errors_never_leak_other_exceptions(tmp_path: Path) -> None:
-    """Random bytes give a CsvError (binary/undecodable), never a raw traceback type."""
+    """Random bytes give a CsvError (binary/undecodable), never a raw traceback type; a blob
+    with a NUL byte in it (and no UTF-16 byte-order mark) is never taken for text."""
     import random
 
     rng = random.Random(7)
     for i in range(20):
         data = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 4000)))
         path = write(tmp_path, data, f"r{i}.csv")
-        with contextlib.suppress(CsvError):
-            read_csv(path)
+        utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+        if b"\x00" in data[:SAMPLE_BYTES] and not utf16:
+            with pytest.raises(CsvError) as info:
+                read_csv(path)
+            assert info.value.kind == "binary"
+        else:
+            with contextlib.suppress(CsvError):
+                read_csv(path)
 
 
 # ---------------------------------------------------------------------------- encodings
