@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 RECORD_STATES = ("new", "sent", "created", "updated", "failed")
 LINK_STATES = ("new", "sent", "created", "failed")
-PENDING = ("new", "sent")
 STAT_FIELDS = ("requests", "retried", "rate_limited", "server_errors", "transport_errors")
 
 SCHEMA = f"""
