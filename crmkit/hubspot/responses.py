@@ -53,10 +53,6 @@ class BatchResult:
     errors: list[dict[str, Any]] = field(default_factory=list)
     attempts: int = 1
 
-    @property
-    def partial(self) -> bool:
-        return bool(self.errors)
-
 
 def error_from_response(
     status: int, body: Mapping[str, Any] | None, headers: Mapping[str, str] | None = None
