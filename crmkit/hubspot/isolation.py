@@ -140,14 +140,11 @@ class _Isolator:
             if exc.transient:
                 log.warning("batch of %d gave up after retries: %s", len(chunk), exc.message)
                 failure = _failure_from_exc(exc, TRANSIENT_EXHAUSTED)
-                return {
-                    trace: InputOutcome(trace, False, error=failure, attempts=exc.attempts)
-                    for trace, _ in chunk
-                }
-            if len(chunk) > 1 and _splittable(exc):
+            elif len(chunk) > 1 and _splittable(exc):
                 log.info("batch of %d refused whole (%s); splitting", len(chunk), exc.status)
                 return self._split(chunk)
-            failure = _failure_from_exc(exc, exc.category or "ERROR")
+            else:
+                failure = _failure_from_exc(exc, exc.category or "ERROR")
             return {
                 trace: InputOutcome(trace, False, error=failure, attempts=exc.attempts)
                 for trace, _ in chunk
