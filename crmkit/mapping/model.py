@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from crmkit.errors import MappingError
@@ -90,12 +90,6 @@ class Mapping:
             if m.role and m.role not in out:
                 out[m.role] = c
         return out
-
-    def with_column(self, match: ColumnMatch) -> Mapping:
-        """A copy with one column's match replaced."""
-        cols = dict(self.columns)
-        cols[match.column] = match
-        return replace(self, columns=cols)
 
     def to_json_dict(self) -> dict[str, Any]:
         return {

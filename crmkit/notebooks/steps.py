@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from crmkit import OBJECT_TYPES
 from crmkit.errors import DailyLimitReached
 from crmkit.notebooks.records import record
 
@@ -327,8 +326,3 @@ def record_result(result: ImportResult) -> None:
         "requests": report.get("requests", {}),
     }
     record("import", values, f"run `{result.run_id}`: **{report.get('status')}**")
-
-
-def objects_in(plan: ImportPlan) -> list[str]:
-    """Object types the plan writes, in write order."""
-    return [t for t in OBJECT_TYPES if plan.records.get(t)]
