@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from crmkit.errors import AuthError, ConfigError, DailyLimitReached, HubSpotError, NotFoundError
+from crmkit.errors import AuthError, ConfigError, HubSpotError, NotFoundError
 from crmkit.hubspot import HubSpotClient, RateLimitPolicy, token_from_env, write_isolated
 from crmkit.hubspot.isolation import TRANSIENT_EXHAUSTED, InputOutcome
 from crmkit.pipeline.options import MAX_BATCH, ImportOptions
@@ -76,8 +76,6 @@ class HubSpotWriter:
     ) -> None:
         try:
             answer = self.client.associate(from_type, to_type, [pair for _, pair in items])
-        except DailyLimitReached:
-            raise
         except HubSpotError as exc:
             if exc.stops_run:
                 raise
