@@ -25,11 +25,10 @@ import pandas as pd
 from crmkit.plan.companies import AMBIGUOUS, NOT_FOUND, WEAK, CompanyIndex, resolve_companies
 from crmkit.plan.keys import CONTACT_EMAIL, column, email_domains, emails
 from crmkit.plan.model import PlannedLink, PlannedRecord
+from crmkit.prepare import EMAILS_IN_TEXT, PHONES_IN_TEXT
 from crmkit.rowissues import RowIssue
 
 COMPANY_NAME = "_company_name"
-EMAILS_IN_TEXT = "_emails_in_text"
-PHONES_IN_TEXT = "_phones_in_text"
 CONTACT_NAME = "_contact_name"
 COMPANY_ID = "_company_id"
 _ID_LIST = re.compile(r"\s*[;,|]\s*")
