@@ -16,6 +16,7 @@ from crmkit.pipeline.executor import chunked
 from crmkit.pipeline.journal import Journal
 from crmkit.pipeline.options import MAX_BATCH, ImportOptions, check_run_id
 from crmkit.pipeline.progress import StageBar
+from crmkit.pipeline.run import JOURNAL_FILE, runs_dir
 from crmkit.pipeline.writer import Writer
 
 RollbackWriterFactory = Callable[[str, ImportOptions, float], Writer]
@@ -31,7 +32,7 @@ def rollback(
 ) -> str:
     """Archive what run ``run_id`` created; returns a short summary for people."""
     check_run_id(run_id)
-    path = output_dir / "runs" / run_id / "journal.sqlite"
+    path = runs_dir(output_dir) / run_id / JOURNAL_FILE
     if not path.is_file():
         raise ConfigError(f"no journal for run {run_id!r} in {path.parent} (dry runs have none)")
     with Journal(path) as journal:
