@@ -25,7 +25,7 @@ from crmkit.pipeline.options import (
     check_run_id,
     new_run_id,
 )
-from crmkit.pipeline.reportfiles import build_report, write_report_files
+from crmkit.pipeline.reportfiles import REPORT_JSON, build_report, write_report_files
 from crmkit.pipeline.writer import Writer
 from crmkit.plan.model import ImportPlan
 
@@ -94,7 +94,7 @@ def start_run(options: ImportOptions, *, writer_factory: WriterFactory | None = 
     else:
         run_id = options.run_id or new_run_id()
         run_dir = runs_dir(options.output_dir) / run_id
-        if (run_dir / JOURNAL_FILE).exists() or (run_dir / "report.json").exists():
+        if (run_dir / JOURNAL_FILE).exists() or (run_dir / REPORT_JSON).exists():
             raise ConfigError(
                 f"run {run_id!r} exists already in {run_dir}: resume it with --resume {run_id},"
                 " or choose another --run-id"
