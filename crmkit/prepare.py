@@ -91,14 +91,8 @@ def prepare_folder(
     chunk_rows: int | None = None,
 ) -> Prepared:
     """Prepare each of ``companies.csv``, ``contacts.csv``, ``tickets.csv`` in ``data_dir``."""
-    folder = Path(data_dir)
-    if not folder.is_dir():
-        raise ConfigError(f"data folder {folder} does not exist")
-    found = [t for t in OBJECT_TYPES if (folder / f"{t}.csv").is_file()]
-    if not found:
-        names = ", ".join(f"{t}.csv" for t in OBJECT_TYPES)
-        raise ConfigError(f"{folder} holds none of {names}")
-    schemas = {t: _schema(t, schema_for) for t in found}
+    folder, found = object_files(data_dir)
+    schemas = {t: schema_of(t, schema_for) for t in found}
     sections = _sections(mapping_file, schemas)
     prepared = Prepared(folder)
     for object_type in found:
@@ -111,6 +105,21 @@ def prepare_folder(
             chunk_rows=chunk_rows,
         )
     return prepared
+
+
+def object_files(data_dir: str | Path) -> tuple[Path, list[str]]:
+    """The folder and the object types it holds a CSV for, in write order.
+
+    A missing folder or one without any of the files is the user's mistake: a ConfigError.
+    """
+    folder = Path(data_dir)
+    if not folder.is_dir():
+        raise ConfigError(f"data folder {folder} does not exist")
+    found = [t for t in OBJECT_TYPES if (folder / f"{t}.csv").is_file()]
+    if not found:
+        names = ", ".join(f"{t}.csv" for t in OBJECT_TYPES)
+        raise ConfigError(f"{folder} holds none of {names}")
+    return folder, found
 
 
 def prepare_object(
@@ -130,7 +139,7 @@ def prepare_object(
     from crmkit.io import iter_csv, read_csv
 
     source = Path(path)
-    schema = schema if schema is not None else _schema(object_type, None)
+    schema = schema if schema is not None else schema_of(object_type, None)
     tables: Iterable[SourceTable] = (
         iter_csv(source, chunk_rows=chunk_rows) if chunk_rows else [read_csv(source)]
     )
@@ -324,7 +333,8 @@ def _quality(
     return {"score": round(1.0 - len(bad) / rows, 4), "columns": scores}
 
 
-def _schema(object_type: str, schema_for: SchemaFor | None) -> Schema:
+def schema_of(object_type: str, schema_for: SchemaFor | None) -> Schema:
+    """``schema_for``'s schema, or the bundled defaults when there is no portal to ask."""
     from crmkit.schema import Schema
 
     return schema_for(object_type) if schema_for is not None else Schema.bundled(object_type)

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from crmkit import OBJECT_TYPES
 from crmkit.errors import ConfigError, MappingError
 from crmkit.mapping import (
     Mapping,
@@ -23,7 +22,7 @@ from crmkit.mapping import (
     load_mapping_file,
     save_mapping_file,
 )
-from crmkit.prepare import SchemaFor
+from crmkit.prepare import SchemaFor, object_files, schema_of
 from crmkit.schema import PropertyDef, Schema
 
 NOT_IMPORTED = "— not imported —"
@@ -82,15 +81,8 @@ class ReviewState:
         """Read each CSV's header and distinct values, map automatically, apply the file."""
         from crmkit.io import read_csv
 
-        folder = Path(data_dir)
-        if not folder.is_dir():
-            raise ConfigError(f"data folder {folder} does not exist")
-        found = [t for t in OBJECT_TYPES if (folder / f"{t}.csv").is_file()]
-        if not found:
-            raise ConfigError(
-                f"{folder} holds none of {', '.join(f'{t}.csv' for t in OBJECT_TYPES)}"
-            )
-        schemas = {t: schema_for(t) if schema_for is not None else Schema.bundled(t) for t in found}
+        folder, found = object_files(data_dir)
+        schemas = {t: schema_of(t, schema_for) for t in found}
         path = Path(mapping_file) if mapping_file else None
         sections = load_mapping_file(path, schemas) if path and path.is_file() else {}
         state = cls(mapping_file=path, loaded=bool(path and path.is_file()))
