@@ -1,7 +1,7 @@
 """The `crmkit` command: thin handlers over the same functions the notebooks call.
 
-A user's mistake (a CrmkitError that is an InputError, or any CrmkitError) ends with a one-line
-message and a non-zero exit code, never a traceback.
+Every deliberate crmkit error (a CrmkitError: the user's input or options, or the portal's
+refusal) ends with a one-line message and exit code 2, never a traceback.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from crmkit.errors import CrmkitError
+from crmkit.errors import ConfigError, CrmkitError
 
 EXIT_OK = 0
 EXIT_INCOMPLETE = 1  # the command ran but not every valid record landed
-EXIT_USAGE = 2  # the user's input or options are wrong
+EXIT_USAGE = 2  # a CrmkitError: the input, the options or the portal refused
 EXIT_INTERRUPTED = 130
 
 
@@ -90,7 +90,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     for item in args.param or []:
         name, sep, value = item.partition("=")
         if not sep or not name:
-            raise CrmkitError(f"-p expects name=value, got {item!r}")
+            raise ConfigError(f"-p expects name=value, got {item!r}")
         params[name] = value
     report = run_notebooks(
         data_dir=Path(args.data),
