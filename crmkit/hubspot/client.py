@@ -29,13 +29,11 @@ log = logging.getLogger("crmkit.hubspot")
 
 
 class HubSpotClient(Transport):
-    """Batch, property, search and association calls with rate limiting and retries.
+    """Batch, property, search and association calls over Transport's paced, retrying HTTP.
 
-    ``HubSpotClient(base_url, token, *, tier, retry, limits, timeout_s, clock, sleep, session,
-    pool_size, rand, on_request)``: ``limits`` defaults to the policy of ``tier``;
-    ``timeout_s`` overrides the retry policy's read timeout; ``clock``, ``sleep`` and ``rand``
-    are injectable so tests never wait for real; ``on_request`` receives a RequestEvent after
-    every HTTP attempt. ``stats`` holds the counters and the per-second timeline.
+    The constructor is Transport's (``base_url, token, *, tier, retry, limits, timeout_s,
+    clock, sleep, session, pool_size, rand, on_request``; see there). ``stats`` holds the
+    counters and the per-second timeline.
     """
 
     def __enter__(self) -> HubSpotClient:
