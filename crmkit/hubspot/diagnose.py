@@ -84,4 +84,4 @@ def describe_body(response: requests.Response) -> str:
 def looks_like_json(response: requests.Response) -> bool:
     """Whether the server meant to send JSON (then a bad body is a glitch, worth a retry)."""
     kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-    return kind.endswith("json") or kind.endswith("+json")
+    return kind.endswith("json")  # application/json and any +json type
