@@ -10,7 +10,8 @@ address found in the body (``_emails_in_text``), else by a phone number in the b
 contacts is created as a contact (``origin="ticket"``, named from ``_contact_name`` or
 ``_contact_firstname``/``_contact_lastname`` when the file has them), unless that is switched
 off, in which case the link is reported as unresolved. A ticket links to its contact's company,
-else to the company whose domain matches the requester's email domain.
+else to the company whose domain matches the requester's email domain, then to the company
+the row names (``_company_name``).
 """
 
 from __future__ import annotations
@@ -88,11 +89,10 @@ def link_to_companies(
     names: pd.Series | None,
     *,
     file: str,
-    rows: pd.Series | None = None,
 ) -> Linked:
     """Link each record (``keys``, aligned with ``addresses``) to its company, or report why not.
 
-    ``rows`` gives each record's source row for issues (defaults to the index).
+    Issues name the index label as the row: frames here are indexed by spreadsheet row.
     """
     out = Linked()
     if not len(index) or not len(keys):
@@ -126,10 +126,9 @@ def link_to_companies(
                 f"{what}: {kind}{score}: {index.describe(match.candidates)}; not linked, "
                 "review and link by hand or fix the name"
             )
-        row = rows.get(label, label) if rows is not None else label
         out.issues.append(
             plan_warning(
-                file, row, category, message, key=str(keys.get(label)), value=written or None
+                file, label, category, message, key=str(keys.get(label)), value=written or None
             )
         )
     return out
