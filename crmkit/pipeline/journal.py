@@ -293,13 +293,8 @@ class Journal:
                 links,
             )
 
-    def links(self, states: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
-        query = "SELECT * FROM links"
-        args: tuple[str, ...] = ()
-        if states:
-            query += f" WHERE state IN ({', '.join('?' for _ in states)})"
-            args = states
-        return [dict(r) for r in self.conn.execute(query + " ORDER BY rowid", args)]
+    def links(self) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.conn.execute("SELECT * FROM links ORDER BY rowid")]
 
     def record_links(
         self, batch: BatchRow | None, outcomes: Iterable[LinkOutcome], stats: dict[str, int] | None
