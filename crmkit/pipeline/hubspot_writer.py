@@ -148,10 +148,12 @@ class HubSpotWriter:
         return schema
 
 
-def connect(
-    target: str, options: ImportOptions, *, run_started: float, ensure_keys: bool = True
-) -> HubSpotWriter:
-    """A writer for ``target`` with the token from ``HUBSPOT_ACCESS_TOKEN``."""
+def connect(target: str, options: ImportOptions, *, run_started: float) -> HubSpotWriter:
+    """A writer for ``target`` with the token from ``HUBSPOT_ACCESS_TOKEN``.
+
+    It makes sure of the import-key properties at once, so a token without the schema scope
+    stops the run before anything is planned or sent.
+    """
     client = HubSpotClient(
         target,
         token_from_env(),
@@ -162,8 +164,7 @@ def connect(
         pool_size=max(8, options.concurrency * 2),
     )
     writer = HubSpotWriter(client, run_started=run_started)
-    if ensure_keys:
-        writer.ensure_import_keys()
+    writer.ensure_import_keys()
     return writer
 
 
