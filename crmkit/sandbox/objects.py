@@ -292,7 +292,6 @@ def _inline_links(
 
 
 # -- single-object calls (the SDK's basic API) -----------------------------------------------
-# -- single-object calls (the SDK's basic API) ------------------------------------------------
 def create_one(store: Store, object_type: str, body: Any) -> Reply:
     """``POST /crm/v3/objects/{type}``: a batch of one, answered with the object itself."""
     item = {k: v for k, v in (body or {}).items() if k != "objectWriteTraceId"}
