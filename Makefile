@@ -30,7 +30,8 @@ lint: setup
 	$(VENV)/bin/ruff format --check crmkit tests benchmarks data
 	$(VENV)/bin/mypy
 
-test: setup browser
+# CI runs `make test`: lint first, so a lint or type error fails the build like a test.
+test: setup browser lint
 	$(VENV)/bin/pytest -m "not slow" tests
 	$(VENV)/bin/pytest --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg -p no:randomly notebooks
 

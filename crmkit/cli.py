@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from crmkit import __version__
 from crmkit.errors import ConfigError, CrmkitError
 
 EXIT_OK = 0
@@ -115,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Load CRM exports (companies, contacts, tickets) into HubSpot: validate, map, "
         "link, import at the rate limit, report. The token is read from HUBSPOT_ACCESS_TOKEN only.",
     )
+    parser.add_argument("--version", action="version", version=f"crmkit {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     sb = sub.add_parser("sandbox", help="serve a local HubSpot-compatible CRM API")
