@@ -25,7 +25,7 @@ API_KEY_SUNSET = (
     f"scopes crmkit needs, and put its access token (pat-…) in {TOKEN_ENV}."
 )
 
-_MIN_SECRET_LEN = 4  # never "redact" a one-letter token out of every word of a log
+MIN_SECRET_LEN = 4  # never "redact" a one-letter token out of every word of a log
 
 
 class Secret:
@@ -83,7 +83,7 @@ def reject_api_key(params: Mapping[str, object] | None, url: str = "") -> None:
 def redact(text: str, secrets: Iterable[str]) -> str:
     """``text`` with every secret replaced by ``[REDACTED]``."""
     for secret in secrets:
-        if secret and len(secret) >= _MIN_SECRET_LEN and secret in text:
+        if secret and len(secret) >= MIN_SECRET_LEN and secret in text:
             text = text.replace(secret, REDACTED)
     return text
 

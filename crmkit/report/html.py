@@ -22,6 +22,7 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 from plotly.offline import get_plotlyjs
 
 from crmkit.errors import ConfigError
+from crmkit.hubspot import auth
 from crmkit.report.renderer import FIGURE_CLASS, figure_html
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -30,8 +31,6 @@ PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 WIDGET_MIMETYPE = "application/vnd.jupyter.widget-view+json"
 HIDDEN_TAGS = frozenset({"parameters", "injected-parameters", "report-skip", "remove-cell"})
 """Cells with these tags stay out of the report (parameters and the cells authors hide)."""
-REDACTED = "[redacted]"
-MIN_SECRET_LENGTH = 6
 
 _NETWORK_REFERENCE = re.compile(
     r"""<(?:script|img|iframe|embed|source|audio|video)\b[^>]*\bsrc\s*=\s*["']?\s*(?:https?:)?//"""
@@ -129,13 +128,11 @@ def render_report(
 
 
 def redact(html: str, secrets: Iterable[str]) -> tuple[str, int]:
-    """Replace every occurrence of each secret; returns the page and how many were replaced."""
-    found = 0
-    for secret in secrets:
-        if secret and len(secret) >= MIN_SECRET_LENGTH and secret in html:
-            found += html.count(secret)
-            html = html.replace(secret, REDACTED)
-    return html, found
+    """The page with every secret scrubbed (the one redaction of crmkit.hubspot.auth), and how
+    many occurrences there were, so the export can warn that a token reached an output."""
+    wanted = [s for s in secrets if len(s) >= auth.MIN_SECRET_LEN]
+    found = sum(html.count(s) for s in wanted)
+    return auth.redact(html, wanted), found
 
 
 def export_report(

@@ -85,7 +85,7 @@ def test_export_redacts_the_token_and_warns(two_notebooks: list[Path], tmp_path:
         path = export_report(two_notebooks, tmp_path / "out" / "report.html", secrets=[TOKEN])
     html = path.read_text(encoding="utf-8")
     assert TOKEN not in html
-    assert "token is [redacted]" in html
+    assert "token is [REDACTED]" in html
     assert not list(path.parent.glob("*.partial"))
 
 
