@@ -10,25 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from crmkit.errors import ConfigError
+from crmkit.tiers import TIERS
 
 #: Requests allowed per rolling ten-second window, per HubSpot product tier.
-TIER_WINDOW_LIMITS: dict[str, int] = {
-    "free": 100,
-    "starter": 100,
-    "professional": 190,
-    "enterprise": 190,
-    "addon": 250,
-}
+TIER_WINDOW_LIMITS: dict[str, int] = {name: t.per_window for name, t in TIERS.items()}
 
-#: Requests allowed per day (per account). ``addon`` assumes Professional plus one limit pack;
-#: a changelog once said 650,000 for Professional, the conservative 625,000 is used.
-TIER_DAILY_LIMITS: dict[str, int] = {
-    "free": 250_000,
-    "starter": 250_000,
-    "professional": 625_000,
-    "enterprise": 1_000_000,
-    "addon": 1_625_000,
-}
+#: Requests allowed per day (per account).
+TIER_DAILY_LIMITS: dict[str, int] = {name: t.daily for name, t in TIERS.items()}
 
 
 @dataclass(frozen=True)

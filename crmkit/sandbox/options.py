@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from crmkit.errors import ConfigError
+from crmkit.tiers import TIERS, TierLimits
 
 FAULT_KINDS: tuple[str, ...] = (
     "error_before_write",  # 500/502/503 and nothing was written
@@ -17,26 +18,6 @@ FAULT_KINDS: tuple[str, ...] = (
     "slow",  # a normal answer, late
 )
 """Every fault the sandbox can inject; the keys of ``SandboxOptions.fault_kinds``."""
-
-
-@dataclass(frozen=True)
-class TierLimits:
-    """HubSpot's published limits for one subscription tier (HUBSPOT_API.md, "Rate limits")."""
-
-    per_window: int
-    daily: int
-
-
-TIERS: Mapping[str, TierLimits] = MappingProxyType(
-    {
-        "free": TierLimits(100, 250_000),
-        "starter": TierLimits(100, 250_000),
-        "professional": TierLimits(190, 625_000),
-        "enterprise": TierLimits(190, 1_000_000),
-        # Professional with one API limit increase pack: 250 per window, +1,000,000 a day.
-        "addon": TierLimits(250, 1_625_000),
-    }
-)
 
 
 def _default_fault_kinds() -> Mapping[str, float]:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from crmkit.sandbox.options import TierLimits
+from crmkit.tiers import TierLimits
 
 POLICIES: tuple[str, ...] = ("TEN_SECONDLY_ROLLING", "DAILY", "SECONDLY")
 MESSAGES = {

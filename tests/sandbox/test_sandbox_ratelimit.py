@@ -7,8 +7,8 @@ import requests
 from conftest import Api, FakeClock
 
 from crmkit.sandbox import running
-from crmkit.sandbox.options import TIERS, TierLimits
 from crmkit.sandbox.ratelimit import RateLimiter
+from crmkit.tiers import TIERS, TierLimits
 
 
 @pytest.mark.parametrize(
