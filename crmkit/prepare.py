@@ -24,7 +24,7 @@ import pandas as pd
 
 from crmkit import OBJECT_TYPES
 from crmkit.errors import ConfigError
-from crmkit.rowissues import RowIssue
+from crmkit.issues import RowIssue
 
 if TYPE_CHECKING:
     from crmkit.io import SourceTable

@@ -6,7 +6,7 @@ frame (columns = property names, values = HubSpot-format strings, ``""`` = empty
 
 crmkit reads a few keys of each expectation's ``meta``:
 
-- ``category`` — the :class:`~crmkit.rowissues.RowIssue` category (``MISSING_REQUIRED``, ...);
+- ``category`` — the :class:`~crmkit.issues.RowIssue` category (``MISSING_REQUIRED``, ...);
 - ``severity`` — ``"error"`` rejects the row, ``"warning"`` only reports it (e.g. duplicate
   emails, which the planner merges);
 - ``value_set_from_schema`` — the enumeration's option values are filled in at load time from
@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from crmkit.errors import ConfigError, InternalError
-from crmkit.rowissues import RowIssue, Severity
+from crmkit.issues import RowIssue, Severity
 
 if TYPE_CHECKING:
     from crmkit.schema import Schema

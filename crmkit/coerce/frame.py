@@ -24,9 +24,9 @@ from crmkit.coerce.numbers import decimal_comma, format_number, parse_bool, pars
 from crmkit.coerce.phones import is_phone, phone_converter, phone_regions
 from crmkit.coerce.text import MAX_VALUE_CHARS, clean_block, clean_line, domain_of, split_full_name
 from crmkit.extract import normalize_email
+from crmkit.issues import RowIssue, Severity
 from crmkit.mapping.model import Mapping
 from crmkit.mapping.values import map_multi, map_value
-from crmkit.rowissues import RowIssue, Severity
 from crmkit.schema import PropertyDef, Schema
 
 ISSUE_VALUE_CHARS = 200

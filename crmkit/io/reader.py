@@ -28,7 +28,7 @@ from crmkit.io.detect import (
     undecodable_error,
 )
 from crmkit.io.scan import EMPTY_ROW, Problem, Scan, scan
-from crmkit.rowissues import RowIssue
+from crmkit.issues import RowIssue
 
 FIRST_RECORD_ROW = 2
 """Spreadsheet row of the first record: the header is row 1."""

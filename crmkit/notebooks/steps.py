@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from crmkit.plan.model import ImportPlan
     from crmkit.prepare import Prepared, SchemaFor
     from crmkit.review import ReviewState
-    from crmkit.rowissues import RowIssue
+    from crmkit.issues import RowIssue
     from crmkit.schema import Schema
 
 TOKEN_ENV = "HUBSPOT_ACCESS_TOKEN"

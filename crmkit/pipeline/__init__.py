@@ -4,7 +4,7 @@ The stages are separate functions so the notebooks can run them one cell at a ti
 ``crmkit import`` calls :func:`run_import`, which chains them.
 """
 
-from crmkit.pipeline.links import import_associations
+from crmkit.pipeline.associate import import_associations
 from crmkit.pipeline.options import ImportOptions, ImportResult
 from crmkit.pipeline.rollback import rollback
 from crmkit.pipeline.run import Run, finish_run, start_run

@@ -14,7 +14,7 @@ from crmkit.errors import AuthError, ConfigError, HubSpotError, NotFoundError
 from crmkit.hubspot import HubSpotClient, RateLimitPolicy, token_from_env, write_isolated
 from crmkit.hubspot.isolation import TRANSIENT_EXHAUSTED, InputOutcome
 from crmkit.pipeline.options import MAX_BATCH, ImportOptions
-from crmkit.pipeline.writer import LinkResult, RecordOutcome, created_since, upsert_input
+from crmkit.pipeline.write_contract import LinkResult, RecordOutcome, created_since, upsert_input
 from crmkit.plan.model import PlannedRecord
 from crmkit.schema import IMPORT_KEY_PROPERTY, Schema, import_key_definition
 

@@ -3,7 +3,7 @@
 A batch's outcome is written in one transaction only after the write is known, so a crash
 or a kill loses at most the batches in flight; those are re-sent on resume as upserts, which
 HubSpot applies idempotently. WAL mode keeps the file consistent if the process dies. The
-tables and states are described in :mod:`crmkit.pipeline.journalrows`.
+tables and states are described in :mod:`crmkit.pipeline.journal_schema`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from crmkit.errors import ConfigError
-from crmkit.pipeline.journalrows import (
+from crmkit.pipeline.journal_schema import (
     SCHEMA,
     STAT_FIELDS,
     BatchRow,

@@ -17,7 +17,7 @@ from crmkit.pipeline.journal import Journal
 from crmkit.pipeline.options import MAX_BATCH, ImportOptions, check_run_id
 from crmkit.pipeline.progress import StageBar
 from crmkit.pipeline.run import JOURNAL_FILE, runs_dir
-from crmkit.pipeline.writer import Writer
+from crmkit.pipeline.write_contract import Writer
 
 RollbackWriterFactory = Callable[[str, ImportOptions, float], Writer]
 

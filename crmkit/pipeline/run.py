@@ -26,7 +26,7 @@ from crmkit.pipeline.options import (
     new_run_id,
 )
 from crmkit.pipeline.reportfiles import REPORT_JSON, build_report, write_report_files
-from crmkit.pipeline.writer import Writer
+from crmkit.pipeline.write_contract import Writer
 from crmkit.plan.model import ImportPlan
 
 log = logging.getLogger("crmkit.pipeline")

@@ -17,9 +17,9 @@ import time
 
 from crmkit import OBJECT_TYPES
 from crmkit.errors import DailyLimitReached, HubSpotError, InternalError
+from crmkit.pipeline.associate import import_associations
 from crmkit.pipeline.executor import Done, chunked, run_concurrently
 from crmkit.pipeline.journal import BatchRow, Outcome, RecordRow
-from crmkit.pipeline.links import import_associations
 from crmkit.pipeline.options import ImportOptions, ImportResult
 from crmkit.pipeline.progress import StageBar
 from crmkit.pipeline.run import (
@@ -32,7 +32,7 @@ from crmkit.pipeline.run import (
     real,
     start_run,
 )
-from crmkit.pipeline.writer import RecordOutcome, fingerprint, trace_id
+from crmkit.pipeline.write_contract import RecordOutcome, fingerprint, trace_id
 from crmkit.plan.model import ImportPlan, PlannedRecord
 
 log = logging.getLogger("crmkit.pipeline")

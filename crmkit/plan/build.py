@@ -17,14 +17,14 @@ from typing import Any, Protocol
 import pandas as pd
 
 from crmkit import OBJECT_TYPES
-from crmkit.gcpause import paused_gc
+from crmkit.issues import RowIssue
 from crmkit.plan.companies import CompanyIndex, MatchPolicy
 from crmkit.plan.dedupe import Merged, merge_duplicates
+from crmkit.plan.gcpause import paused_gc
 from crmkit.plan.keys import column, company_domains, keys_for
-from crmkit.plan.links import link_contacts
+from crmkit.plan.linking import link_contacts
 from crmkit.plan.model import ImportPlan, PlannedLink, PlannedRecord
 from crmkit.plan.tickets import link_tickets, with_default_pipeline
-from crmkit.rowissues import RowIssue
 from crmkit.schema import IMPORT_KEY_PROPERTY
 
 _WHY_NO_KEY = {
@@ -140,7 +140,7 @@ def build_plan(
     policy: MatchPolicy | None = None,
 ) -> ImportPlan:
     """Plan the import of a prepared folder: records to upsert, links, and every issue."""
-    with paused_gc():  # a record, a dict and a link per row: see crmkit.gcpause
+    with paused_gc():  # a record, a dict and a link per row: see crmkit.plan.gcpause
         return _build(prepared, create_contacts_from_tickets, policy)
 
 

@@ -15,8 +15,8 @@ from typing import Any
 
 import pandas as pd
 
+from crmkit.issues import RowIssue
 from crmkit.plan.normalize import normalize_company_name, normalize_domain
-from crmkit.rowissues import RowIssue
 
 
 @dataclass

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from crmkit import OBJECT_TYPES
-from crmkit.gcpause import paused_gc
-from crmkit.rowissues import RowIssue
+from crmkit.issues import RowIssue
+from crmkit.plan.gcpause import paused_gc
 
 PLAN_VERSION = 1
 

@@ -1,6 +1,6 @@
 """Tickets: default pipeline and stage, requester contacts, and company links.
 
-See :mod:`crmkit.plan.links` for the rules; this module applies them to a whole ticket file.
+See :mod:`crmkit.plan.linking` for the rules; this module applies them to a whole ticket file.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from crmkit.coerce.text import split_full_name
 from crmkit.plan.companies import CompanyIndex
 from crmkit.plan.dedupe import is_empty
 from crmkit.plan.keys import column
-from crmkit.plan.links import (
+from crmkit.plan.linking import (
     CONTACT_NAME,
     PHONES_IN_TEXT,
     Linked,

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from crmkit.errors import DailyLimitReached
-from crmkit.pipeline.writer import LinkResult, RecordOutcome
+from crmkit.issues import RowIssue
+from crmkit.pipeline.write_contract import LinkResult, RecordOutcome
 from crmkit.plan.model import ImportPlan, PlannedLink, PlannedRecord
-from crmkit.rowissues import RowIssue
 
 ID_PROPERTY = {
     "contacts": "email",

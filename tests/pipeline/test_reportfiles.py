@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from pipeline_fakes import make_plan
 
+from crmkit.issues import RowIssue
 from crmkit.pipeline.reportfiles import error_rows, safe_cell, timeline, write_errors_csv
-from crmkit.rowissues import RowIssue
 
 
 @pytest.mark.parametrize(

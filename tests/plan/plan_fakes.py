@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from crmkit.rowissues import RowIssue
+from crmkit.issues import RowIssue
 
 LIST_ROLES = ("_emails_in_text", "_phones_in_text")
 

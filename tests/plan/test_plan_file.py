@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 import crmkit.plan.model as model
-from crmkit.gcpause import paused_gc
+from crmkit.issues import RowIssue
+from crmkit.plan.gcpause import paused_gc
 from crmkit.plan.model import ImportPlan, PlannedLink, PlannedRecord
-from crmkit.rowissues import RowIssue
 
 HOSTILE = {
     "jobtitle": '}, {"object_type": "contacts", "key": "x"}',

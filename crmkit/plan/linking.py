@@ -23,11 +23,11 @@ from typing import Any
 
 import pandas as pd
 
+from crmkit.issues import RowIssue
 from crmkit.plan.companies import AMBIGUOUS, NOT_FOUND, WEAK, CompanyIndex, resolve_companies
 from crmkit.plan.keys import CONTACT_EMAIL, column, email_domains, emails
 from crmkit.plan.model import PlannedLink, PlannedRecord
 from crmkit.prepare import EMAILS_IN_TEXT, PHONES_IN_TEXT
-from crmkit.rowissues import RowIssue
 
 COMPANY_NAME = "_company_name"
 CONTACT_NAME = "_contact_name"

@@ -14,7 +14,7 @@ from crmkit.pipeline.executor import Done, chunked, run_concurrently
 from crmkit.pipeline.journal import BatchRow, LinkOutcome
 from crmkit.pipeline.progress import StageBar
 from crmkit.pipeline.run import Run, delta, real
-from crmkit.pipeline.writer import LinkResult
+from crmkit.pipeline.write_contract import LinkResult
 from crmkit.plan.model import ImportPlan
 
 NOT_IMPORTED = "ENDPOINT_NOT_IMPORTED"
