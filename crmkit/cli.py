@@ -36,6 +36,7 @@ def _cmd_sandbox(args: argparse.Namespace) -> int:
             window_s=args.window_s,
             hang_s=args.hang_s,
             daily_limit=args.daily_limit,
+            owners=args.owners or (),
         )
     )
     return EXIT_OK
@@ -131,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     sb.add_argument("--window-s", type=float, default=10.0, help="rate window (scaled for bench)")
     sb.add_argument("--hang-s", type=float, default=35.0, help="how long a hang fault holds")
     sb.add_argument("--daily-limit", type=int, default=None, help="override the tier's daily limit")
+    sb.add_argument("--owners", help="CSV or JSON file of owners (email, firstName, lastName)")
     sb.set_defaults(func=_cmd_sandbox)
 
     imp = sub.add_parser("import", help="validate, plan and import a data folder")

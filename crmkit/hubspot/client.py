@@ -20,6 +20,7 @@ from crmkit.hubspot.endpoints import (
     SEARCH_PAGE_MAX,
     associations_path,
     objects_path,
+    pipelines_path,
     properties_path,
 )
 from crmkit.hubspot.responses import ApiResponse, BatchResult
@@ -145,6 +146,71 @@ class HubSpotClient(Transport):
                 "crmkit needs it unique to upsert by it. Rename or recreate it."
             )
         return found
+
+    def patch_property(
+        self, object_type: str, name: str, changes: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """``PATCH`` a property's label, description or options (HubSpot replaces the list)."""
+        path = properties_path(object_type, name)
+        return self._call("PATCH", path, json=dict(changes)).body
+
+    def patch_property_options(
+        self, object_type: str, name: str, options: Sequence[Mapping[str, Any]]
+    ) -> dict[str, Any]:
+        """Replace an enumeration's options: send the existing ones plus the new ones.
+
+        A property whose options are read-only (``modificationMetadata.readOnlyOptions``, e.g.
+        ``industry``) is refused by the portal with a ValidationError.
+        """
+        return self.patch_property(object_type, name, {"options": [dict(o) for o in options]})
+
+    # -- owners and pipelines ------------------------------------------------------------
+
+    def owners(self, *, email: str | None = None, archived: bool = False) -> list[dict[str, Any]]:
+        """Every owner of the portal (all pages), or those with one email."""
+        found: list[dict[str, Any]] = []
+        after: str | None = None
+        while True:
+            params: dict[str, Any] = {"limit": 100, "archived": str(archived).lower()}
+            if email:
+                params["email"] = email
+            if after:
+                params["after"] = after
+            body = self._call("GET", "/crm/v3/owners", params=params).body
+            found += [o for o in body.get("results") or [] if isinstance(o, dict)]
+            after = _next_after(body)
+            if not after:
+                return found
+
+    def pipelines(self, object_type: str = "tickets") -> list[dict[str, Any]]:
+        """The portal's pipelines of a type, each with its ``stages``."""
+        body = self._call("GET", pipelines_path(object_type)).body
+        return [p for p in body.get("results") or [] if isinstance(p, dict)]
+
+    def create_pipeline(
+        self, object_type: str, label: str, stages: Sequence[Mapping[str, Any]], *, order: int = 0
+    ) -> dict[str, Any]:
+        """A new pipeline with its stages (``{"label", "displayOrder", "metadata"}`` each)."""
+        payload = {"label": label, "displayOrder": order, "stages": [dict(s) for s in stages]}
+        return self._call("POST", pipelines_path(object_type), json=payload).body
+
+    def create_stage(
+        self,
+        object_type: str,
+        pipeline_id: str,
+        label: str,
+        *,
+        order: int = 0,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Add a stage to a pipeline; its id is assigned by the portal (labels are unique)."""
+        payload = {
+            "label": label,
+            "displayOrder": order,
+            "metadata": dict(metadata or {"ticketState": "OPEN"}),
+        }
+        path = pipelines_path(object_type, pipeline_id, "stages")
+        return self._call("POST", path, json=payload).body
 
     # -- search ------------------------------------------------------------------------
 

@@ -7,27 +7,20 @@ Store calls run on one dedicated thread, so each request's read-check-write is a
 from __future__ import annotations
 
 import asyncio
-import json
-import logging
-import random
 import uuid
-from collections import Counter
-from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
 
-from crmkit.sandbox import associations, objects, properties, reads, search
-from crmkit.sandbox.faults import FaultInjector
-from crmkit.sandbox.options import SandboxOptions
-from crmkit.sandbox.ratelimit import MESSAGES, POLICIES, RateLimiter
+from crmkit.sandbox import associations, objects, portal_routes, properties, reads, search
+from crmkit.sandbox.http import Handler, json_reply, path_type, query_of, read_body, wrap
+from crmkit.sandbox.ratelimit import MESSAGES, POLICIES
 from crmkit.sandbox.replies import JSON, ApiFailure, Reply, error_body
-from crmkit.sandbox.schemadata import canonical_type
+from crmkit.sandbox.state import CID, STATE, SandboxState
 from crmkit.sandbox.store import Store
 
-log = logging.getLogger(__name__)
-Handler = Callable[[web.Request], Awaitable[Reply]]
+__all__ = ["SandboxState", "build_app"]
 AUTH_MESSAGE = (
     "Authentication credentials not found. This API supports OAuth 2.0 authentication and you "
     "can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview"
@@ -36,56 +29,6 @@ HAPIKEY_MESSAGE = (
     "API keys (hapikey) were sunset on 2022-11-30 and are no longer accepted. Create a private "
     "app and send its access token as 'Authorization: Bearer <token>'."
 )
-
-
-class SandboxState:
-    """Everything one running sandbox holds: store, limiter, faults and request counters."""
-
-    def __init__(self, options: SandboxOptions, token: str) -> None:
-        self.options = options
-        self.token = token
-        self.store = Store(options.db)
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="crmkit-store")
-        kwargs: dict[str, Any] = {
-            "window_s": options.window_s,
-            "search_per_s": options.search_per_s,
-        }
-        if options.clock is not None:
-            kwargs["clock"] = options.clock
-        self.limiter = RateLimiter(options.limits, **kwargs)
-        self.faults = FaultInjector(options.fault_rate, options.fault_kinds, options.seed)
-        self.jitter = random.Random(options.seed + 1)
-        self.total = 0
-        self.by_endpoint: Counter[str] = Counter()
-        self.by_status: Counter[str] = Counter()
-
-    async def call(self, fn: Callable[..., Reply], *args: Any) -> Reply:
-        """Run store logic on the store thread; an ApiFailure becomes its error reply."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, _guarded, fn, args)
-
-    def reset_counters(self) -> None:
-        self.total = 0
-        self.by_endpoint.clear()
-        self.by_status.clear()
-        self.limiter.reset()
-        self.faults.reset()
-        self.jitter = random.Random(self.options.seed + 1)
-
-    def close(self) -> None:
-        self.executor.submit(self.store.close).result()
-        self.executor.shutdown(wait=True)
-
-
-def _guarded(fn: Callable[..., Reply], args: tuple[Any, ...]) -> Reply:
-    try:
-        return fn(*args)
-    except ApiFailure as failure:
-        return failure.reply
-
-
-STATE = web.AppKey("state", SandboxState)
-CID = web.RequestKey("cid", str)
 
 
 def build_app(state: SandboxState) -> web.Application:
@@ -99,27 +42,28 @@ def build_app(state: SandboxState) -> web.Application:
         ("update", objects.batch_update),
         ("archive", reads.batch_archive),
     ):
-        r.add_post(f"/crm/v3/objects/{{type}}/batch/{action}", _wrap(_object_batch(fn)))
-    r.add_post("/crm/v3/objects/{type}/search", _wrap(_search))
-    r.add_get("/crm/v3/objects/{type}", _wrap(_list))
-    r.add_post("/crm/v3/objects/{type}", _wrap(_object_batch(objects.create_one)))
-    r.add_get("/crm/v3/objects/{type}/{id}", _wrap(_get_one))
-    r.add_patch("/crm/v3/objects/{type}/{id}", _wrap(_update_one))
-    r.add_delete("/crm/v3/objects/{type}/{id}", _wrap(_archive_one))
-    r.add_get("/crm/v3/properties/{type}", _wrap(_list_properties))
-    r.add_post("/crm/v3/properties/{type}", _wrap(_create_property))
-    r.add_get("/crm/v3/properties/{type}/{name}", _wrap(_read_property))
+        r.add_post(f"/crm/v3/objects/{{type}}/batch/{action}", wrap(_object_batch(fn)))
+    r.add_post("/crm/v3/objects/{type}/search", wrap(_search))
+    r.add_get("/crm/v3/objects/{type}", wrap(_list))
+    r.add_post("/crm/v3/objects/{type}", wrap(_object_batch(objects.create_one)))
+    r.add_get("/crm/v3/objects/{type}/{id}", wrap(_get_one))
+    r.add_patch("/crm/v3/objects/{type}/{id}", wrap(_update_one))
+    r.add_delete("/crm/v3/objects/{type}/{id}", wrap(_archive_one))
+    r.add_get("/crm/v3/properties/{type}", wrap(_list_properties))
+    r.add_post("/crm/v3/properties/{type}", wrap(_create_property))
+    r.add_get("/crm/v3/properties/{type}/{name}", wrap(_read_property))
     for action, afn in (
         ("create", associations.batch_create),
         ("associate/default", associations.batch_default),
         ("read", associations.batch_read),
         ("archive", associations.batch_archive),
     ):
-        r.add_post(f"/crm/v4/associations/{{from}}/{{to}}/batch/{action}", _wrap(_assoc(afn)))
-    r.add_get("/_sandbox/stats", _wrap(_stats))
-    r.add_post("/_sandbox/reset", _wrap(_reset))
-    r.add_post("/_sandbox/clock", _wrap(_clock))
-    r.add_post("/_sandbox/faults", _wrap(_faults))
+        r.add_post(f"/crm/v4/associations/{{from}}/{{to}}/batch/{action}", wrap(_assoc(afn)))
+    r.add_get("/_sandbox/stats", wrap(_stats))
+    r.add_post("/_sandbox/reset", wrap(_reset))
+    r.add_post("/_sandbox/clock", wrap(_clock))
+    r.add_post("/_sandbox/faults", wrap(_faults))
+    portal_routes.add_routes(r)
     return app
 
 
@@ -139,7 +83,7 @@ async def _edge(request: web.Request, handler: Callable[..., Any]) -> web.Stream
     if response is None and route_error is not None:
         status = route_error.status
         message = f"Unable to route {request.method} request to {request.path}"
-        response = _json(Reply(status, error_body("OBJECT_NOT_FOUND", message)), cid)
+        response = json_reply(Reply(status, error_body("OBJECT_NOT_FOUND", message)), cid)
     if response is None and admin:
         response = await handler(request)
     elif response is None:
@@ -197,10 +141,10 @@ async def _crm(
 def _authenticate(request: web.Request, state: SandboxState, cid: str) -> web.Response | None:
     if "hapikey" in request.query:
         body = error_body("INVALID_AUTHENTICATION", HAPIKEY_MESSAGE)
-        return _json(Reply(401, body), cid)
+        return json_reply(Reply(401, body), cid)
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or token.strip() != state.token:
-        return _json(Reply(401, error_body("INVALID_AUTHENTICATION", AUTH_MESSAGE)), cid)
+        return json_reply(Reply(401, error_body("INVALID_AUTHENTICATION", AUTH_MESSAGE)), cid)
     return None
 
 
@@ -208,7 +152,7 @@ def _server_error(state: SandboxState, cid: str) -> web.Response:
     status = state.faults.error_status()
     messages = {500: "internal error", 502: "Bad Gateway", 503: "Service Unavailable"}
     body = error_body("INTERNAL_ERROR", messages.get(status, "error"))
-    return _json(Reply(status, body), cid)
+    return json_reply(Reply(status, body), cid)
 
 
 def _drop(request: web.Request) -> None:
@@ -223,59 +167,10 @@ def _endpoint(request: web.Request) -> str:
     return f"{request.method} {path}"
 
 
-def _json(reply: Reply, cid: str) -> web.Response:
-    if reply.body is None:
-        return web.Response(status=reply.status)
-    body = reply.body
-    if body.get("status") == "error" and "correlationId" in body:
-        body["correlationId"] = cid
-    return web.Response(status=reply.status, text=json.dumps(body), content_type="application/json")
-
-
-def _wrap(fn: Handler) -> Callable[[web.Request], Awaitable[web.Response]]:
-    async def handle(request: web.Request) -> web.Response:
-        try:
-            reply = await fn(request)
-        except ApiFailure as failure:
-            reply = failure.reply
-        except web.HTTPException as exc:  # e.g. 413 for a body past client_max_size
-            reply = Reply(exc.status, error_body("VALIDATION_ERROR", exc.reason))
-        except ConnectionError:
-            # The client went away mid-request (a killed import): nothing to answer, no alarm.
-            log.debug("client disconnected during %s %s", request.method, request.path)
-            raise
-        except Exception:
-            log.exception("sandbox handler failed")
-            reply = Reply(500, error_body("INTERNAL_ERROR", "internal error"))
-        return _json(reply, request[CID])
-
-    return handle
-
-
 # -- handlers -------------------------------------------------------------------------------
-async def _body(request: web.Request) -> Any:
-    text = await request.text()
-    try:
-        return json.loads(text) if text else {}
-    except json.JSONDecodeError as exc:
-        raise ApiFailure(
-            400,
-            "VALIDATION_ERROR",
-            f"Invalid input JSON on line {exc.lineno}, column {exc.colno}: {exc.msg}",
-        ) from None
-
-
-def _type(request: web.Request, key: str = "type") -> str:
-    raw = request.match_info[key]
-    object_type = canonical_type(raw)
-    if object_type is None:
-        raise ApiFailure(400, "VALIDATION_ERROR", f"Unable to infer object type from: {raw}")
-    return object_type
-
-
 def _object_batch(fn: Callable[[Store, str, Any], Reply]) -> Handler:
     async def handle(request: web.Request) -> Reply:
-        object_type, body = _type(request), await _body(request)
+        object_type, body = path_type(request), await read_body(request)
         return await request.app[STATE].call(fn, request.app[STATE].store, object_type, body)
 
     return handle
@@ -283,20 +178,16 @@ def _object_batch(fn: Callable[[Store, str, Any], Reply]) -> Handler:
 
 def _assoc(fn: Callable[[Store, str, str, Any], Reply]) -> Handler:
     async def handle(request: web.Request) -> Reply:
-        from_type, to_type = _type(request, "from"), _type(request, "to")
-        body = await _body(request)
+        from_type, to_type = path_type(request, "from"), path_type(request, "to")
+        body = await read_body(request)
         state = request.app[STATE]
         return await state.call(fn, state.store, from_type, to_type, body)
 
     return handle
 
 
-def _query(request: web.Request) -> dict[str, list[str]]:
-    return {k: request.query.getall(k) for k in request.query}
-
-
 async def _search(request: web.Request) -> Reply:
-    object_type, body = _type(request), await _body(request)
+    object_type, body = path_type(request), await read_body(request)
     state = request.app[STATE]
     lag = state.options.search_lag_ms
     return await state.call(search.search, state.store, object_type, body, lag)
@@ -304,41 +195,41 @@ async def _search(request: web.Request) -> Reply:
 
 async def _list(request: web.Request) -> Reply:
     state = request.app[STATE]
-    return await state.call(reads.list_page, state.store, _type(request), _query(request))
+    return await state.call(reads.list_page, state.store, path_type(request), query_of(request))
 
 
 async def _get_one(request: web.Request) -> Reply:
     state = request.app[STATE]
-    args = (state.store, _type(request), request.match_info["id"], _query(request))
+    args = (state.store, path_type(request), request.match_info["id"], query_of(request))
     return await state.call(reads.get_one, *args)
 
 
 async def _update_one(request: web.Request) -> Reply:
     state = request.app[STATE]
-    object_type, body = _type(request), await _body(request)
-    args = (state.store, object_type, request.match_info["id"], _query(request), body)
+    object_type, body = path_type(request), await read_body(request)
+    args = (state.store, object_type, request.match_info["id"], query_of(request), body)
     return await state.call(objects.update_one, *args)
 
 
 async def _archive_one(request: web.Request) -> Reply:
     state = request.app[STATE]
-    args = (state.store, _type(request), request.match_info["id"])
+    args = (state.store, path_type(request), request.match_info["id"])
     return await state.call(reads.archive_one, *args)
 
 
 async def _list_properties(request: web.Request) -> Reply:
     state = request.app[STATE]
-    return await state.call(properties.list_properties, state.store, _type(request))
+    return await state.call(properties.list_properties, state.store, path_type(request))
 
 
 async def _read_property(request: web.Request) -> Reply:
     state = request.app[STATE]
     name = request.match_info["name"]
-    return await state.call(properties.read_property, state.store, _type(request), name)
+    return await state.call(properties.read_property, state.store, path_type(request), name)
 
 
 async def _create_property(request: web.Request) -> Reply:
-    object_type, body = _type(request), await _body(request)
+    object_type, body = path_type(request), await read_body(request)
     state = request.app[STATE]
     return await state.call(properties.create_property, state.store, object_type, body)
 
@@ -371,6 +262,7 @@ async def _reset(request: web.Request) -> Reply:
 
     def wipe() -> Reply:
         state.store.reset()
+        state.seed_owners()
         return Reply(204)
 
     await state.call(wipe)
@@ -379,7 +271,7 @@ async def _reset(request: web.Request) -> Reply:
 
 
 async def _clock(request: web.Request) -> Reply:
-    body = await _body(request)
+    body = await read_body(request)
     days = body.get("advance_days", 1) if isinstance(body, dict) else None
     if not isinstance(days, int) or isinstance(days, bool) or days < 0:
         raise ApiFailure(400, "VALIDATION_ERROR", "advance_days must be a non-negative integer")
@@ -390,7 +282,7 @@ async def _clock(request: web.Request) -> Reply:
 
 
 async def _faults(request: web.Request) -> Reply:
-    body = await _body(request)
+    body = await read_body(request)
     state = request.app[STATE]
     if not isinstance(body, dict):
         raise ApiFailure(400, "VALIDATION_ERROR", "expected an object")

@@ -16,6 +16,12 @@ HUBSPOT_DEFINED: Mapping[tuple[str, str], Mapping[int, str | None]] = {
     ("tickets", "contacts"): {16: None},
     ("tickets", "companies"): {339: None, 26: "Primary"},
     ("companies", "tickets"): {340: None, 25: "Primary"},
+    ("notes", "contacts"): {202: None},
+    ("contacts", "notes"): {201: None},
+    ("notes", "companies"): {190: None},
+    ("companies", "notes"): {189: None},
+    ("notes", "tickets"): {228: None},
+    ("tickets", "notes"): {227: None},
 }
 """Association type ids by (from, to): the unlabelled default and the primary label."""
 
@@ -30,6 +36,12 @@ INVERSE: Mapping[int, int] = {
     340: 339,
     26: 25,
     25: 26,
+    202: 201,
+    201: 202,
+    190: 189,
+    189: 190,
+    228: 227,
+    227: 228,
 }
 MAX_INPUTS = 2000
 MAX_READ_INPUTS = 1000
@@ -182,6 +194,16 @@ def batch_archive(store: Store, from_type: str, to_type: str, body: Any) -> Repl
             for target in targets:
                 store.unlink(from_type, from_id, to_type, _id(target))
     return Reply(204)
+
+
+def labels(store: Store, from_type: str, to_type: str) -> Reply:
+    """``GET /crm/v4/associations/{from}/{to}/labels``: the pair's HUBSPOT_DEFINED types."""
+    types = _pair(from_type, to_type)
+    results = [
+        {"category": "HUBSPOT_DEFINED", "typeId": type_id, "label": label}
+        for type_id, label in types.items()
+    ]
+    return Reply(200, {"results": results})
 
 
 def _pair(from_type: str, to_type: str) -> Mapping[int, str | None]:

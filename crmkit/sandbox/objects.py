@@ -32,7 +32,7 @@ from crmkit.sandbox.replies import (
 )
 from crmkit.sandbox.schemadata import SINGULAR
 from crmkit.sandbox.store import Record, Store, unique_key
-from crmkit.sandbox.validation import Problem, check_properties, check_ticket, check_value
+from crmkit.sandbox.validation import Problem, check_properties, check_record, check_value
 from crmkit.sandbox.validation import problems_message as _listing
 
 
@@ -60,12 +60,12 @@ Planner = Callable[[JSON], Plan | Refusal]
 def batch_create(store: Store, object_type: str, body: Any) -> Reply:
     inputs = batch_inputs(body)
     schema = store.properties(object_type)
+    pipelines = store.pipelines.stage_map("tickets")
 
     def plan(item: JSON) -> Plan | Refusal:
         values, problems = check_properties(schema, item.get("properties"), object_type)
         values = {k: v for k, v in values.items() if v != ""}
-        if object_type == "tickets":
-            problems += check_ticket(values, creating=True)
+        problems += check_record(object_type, values, creating=True, pipelines=pipelines)
         links, link_problems = _inline_links(store, object_type, item.get("associations"))
         problems += link_problems
         return Refusal(problems) if problems else Plan(values, None, links)
@@ -77,6 +77,7 @@ def batch_upsert(store: Store, object_type: str, body: Any) -> Reply:
     inputs = batch_inputs(body)
     schema = store.properties(object_type)
     unique = store.unique_properties(object_type)
+    pipelines = store.pipelines.stage_map("tickets")
     keys: list[str] = []
     for item in inputs:
         id_property = item.get("idProperty")
@@ -111,9 +112,8 @@ def batch_upsert(store: Store, object_type: str, body: Any) -> Reply:
         record = store.get(object_type, existing) if existing is not None else None
         if record is None:
             values = {k: v for k, v in values.items() if v != ""}
-        if object_type == "tickets":
-            merged = {**(record.properties if record else {}), **values}
-            problems += check_ticket(merged, creating=record is None)
+        merged = {**(record.properties if record else {}), **values}
+        problems += check_record(object_type, merged, creating=record is None, pipelines=pipelines)
         return Refusal(problems) if problems else Plan(values, record)
 
     return _execute(store, object_type, inputs, plan, 200, upsert=True)
@@ -123,6 +123,7 @@ def batch_update(store: Store, object_type: str, body: Any) -> Reply:
     inputs = batch_inputs(body)
     schema = store.properties(object_type)
     id_property = body.get("idProperty") if isinstance(body, dict) else None
+    pipelines = store.pipelines.stage_map("tickets")
     reject_duplicates([str(i.get("id", "")) for i in inputs])
 
     def plan(item: JSON) -> Plan | Refusal:
@@ -130,8 +131,8 @@ def batch_update(store: Store, object_type: str, body: Any) -> Reply:
         if record is None:
             return Refusal(missing=str(item.get("id", "")))
         values, problems = check_properties(schema, item.get("properties"), object_type)
-        if object_type == "tickets":
-            problems += check_ticket({**record.properties, **values}, creating=False)
+        merged = {**record.properties, **values}
+        problems += check_record(object_type, merged, creating=False, pipelines=pipelines)
         return Refusal(problems) if problems else Plan(values, record)
 
     return _execute(store, object_type, inputs, plan, 200)

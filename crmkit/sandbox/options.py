@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import MappingProxyType
 
 from crmkit.errors import ConfigError
@@ -32,7 +33,8 @@ class SandboxOptions:
     shorter window). ``search_lag_ms`` makes search eventually consistent: records created
     within that time are not found yet, as on HubSpot. ``hang_s`` is how long a "hang past
     the client's timeout" fault holds its answer. ``clock`` (monotonic seconds) is injectable
-    so rate-limit tests never sleep.
+    so rate-limit tests never sleep. ``owners`` (``{"email", "firstName", "lastName"}`` each,
+    or a CSV/JSON file's path) seeds the portal's owners, again after every reset.
     """
 
     host: str = "127.0.0.1"
@@ -52,8 +54,13 @@ class SandboxOptions:
     search_per_s: int = 5
     search_lag_ms: float = 0.0
     clock: Callable[[], float] | None = None
+    owners: Sequence[Mapping[str, str]] | str | Path = ()
 
     def __post_init__(self) -> None:
+        if isinstance(self.owners, (str, Path)):
+            from crmkit.sandbox.owners import load_owners_file
+
+            object.__setattr__(self, "owners", tuple(load_owners_file(self.owners)))
         if self.tier not in TIERS:
             raise ConfigError(f"unknown tier {self.tier!r}; choose one of {', '.join(TIERS)}")
         if not 0.0 <= self.fault_rate <= 1.0:
@@ -69,6 +76,13 @@ class SandboxOptions:
             raise ConfigError("latency_ms, hang_s and slow_ms must not be negative")
         if not 0 <= self.port <= 65535:
             raise ConfigError(f"port must be 0..65535, got {self.port}")
+
+    @property
+    def seed_owners(self) -> tuple[Mapping[str, str], ...]:
+        """``owners`` as a tuple of mappings (a path was read when the options were made)."""
+        if isinstance(self.owners, (str, Path)):
+            return ()
+        return tuple(self.owners)
 
     @property
     def limits(self) -> TierLimits:

@@ -1,4 +1,6 @@
-"""``/crm/v3/properties/{type}``: list, read and create (custom, possibly unique) properties."""
+"""``/crm/v3/properties/{type}``: list, read, create (custom, possibly unique) and change
+properties; a PATCH replaces an enumeration's options unless HubSpot fixes them
+(``modificationMetadata.readOnlyOptions``)."""
 
 from __future__ import annotations
 
@@ -23,12 +25,7 @@ def list_properties(store: Store, object_type: str) -> Reply:
 
 def read_property(store: Store, object_type: str, name: str) -> Reply:
     prop = store.properties(object_type).get(name)
-    if prop is None:
-        return Reply(
-            404,
-            error_body("OBJECT_NOT_FOUND", f"Unable to find property {name} on {object_type}"),
-        )
-    return Reply(200, prop)
+    return _missing(object_type, name) if prop is None else Reply(200, prop)
 
 
 def create_property(store: Store, object_type: str, body: Any) -> Reply:
@@ -91,8 +88,64 @@ def create_property(store: Store, object_type: str, body: Any) -> Reply:
         },
     }
     with store.transaction():
-        store.add_property(object_type, prop)
+        store.save_property(object_type, prop)
     return Reply(201, prop)
+
+
+def patch_property(store: Store, object_type: str, name: str, body: Any) -> Reply:
+    """``PATCH /crm/v3/properties/{type}/{name}``: label, description, options (replaced)."""
+    prop = store.properties(object_type).get(name)
+    if prop is None:
+        return _missing(object_type, name)
+    if not isinstance(body, dict):
+        raise ApiFailure(400, "VALIDATION_ERROR", "Invalid input JSON: expected an object")
+    meta = prop.get("modificationMetadata") or {}
+    changed = dict(prop)
+    if "options" in body:
+        if meta.get("readOnlyOptions"):
+            raise ApiFailure(
+                400,
+                "VALIDATION_ERROR",
+                f"The options of property {name} are read-only and cannot be changed.",
+                subCategory="PropertyValidationError.READ_ONLY_OPTIONS",
+            )
+        if prop.get("type") not in ("enumeration", "bool"):
+            raise ApiFailure(400, "VALIDATION_ERROR", f"Property {name} does not have options.")
+        raw = body["options"]
+        if not isinstance(raw, list):
+            raise ApiFailure(400, "VALIDATION_ERROR", "options must be a list.")
+        options = [_option(o, i) for i, o in enumerate(raw)]
+        values = [o["value"] for o in options]
+        dupes = sorted({v for v in values if values.count(v) > 1})
+        if dupes:
+            raise ApiFailure(
+                400, "VALIDATION_ERROR", f"Duplicate option values: [{', '.join(dupes)}]"
+            )
+        changed["options"] = options
+    definition = ("label", "description", "groupName", "fieldType", "type", "hasUniqueValue")
+    asked = [k for k in definition if k in body and body[k] != prop.get(k)]
+    if asked and meta.get("readOnlyDefinition") and set(asked) - {"label", "description"}:
+        raise ApiFailure(
+            400,
+            "VALIDATION_ERROR",
+            f"The definition of HubSpot property {name} is read-only: "
+            f"{', '.join(sorted(set(asked) - {'label', 'description'}))} cannot be changed.",
+        )
+    for key in asked:
+        if key in ("label", "description", "groupName"):
+            changed[key] = str(body[key])
+        else:
+            raise ApiFailure(400, "VALIDATION_ERROR", f"{key} cannot be changed by this sandbox.")
+    changed["updatedAt"] = iso(now_ms())
+    with store.transaction():
+        store.save_property(object_type, changed)
+    return Reply(200, store.properties(object_type)[name])
+
+
+def _missing(object_type: str, name: str) -> Reply:
+    return Reply(
+        404, error_body("OBJECT_NOT_FOUND", f"Unable to find property {name} on {object_type}")
+    )
 
 
 def _option(raw: Any, index: int) -> JSON:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
-from crmkit.sandbox.replies import JSON, ApiFailure, iso, standard_error
+from crmkit.sandbox.replies import JSON, ApiFailure, first, iso, parse_int, standard_error
+
+__all__ = ["first", "parse_int"]  # query helpers, re-exported for the endpoint modules
 from crmkit.sandbox.schemadata import DEFAULT_PROPERTIES, SINGULAR
 from crmkit.sandbox.store import Record, Store
 
@@ -100,16 +101,3 @@ def property_names(raw: Any) -> list[str] | None:
     items = [raw] if isinstance(raw, str) else list(raw)
     names = [n.strip() for item in items for n in str(item).split(",") if n.strip()]
     return names or None
-
-
-def parse_int(text: str, name: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise ApiFailure(
-            400, "VALIDATION_ERROR", f"{name} must be an integer, got {text!r}"
-        ) from None
-
-
-def first(query: Mapping[str, list[str]], key: str) -> str:
-    return (query.get(key) or [""])[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,3 +69,16 @@ def standard_error(category: str, message: str, context: dict[str, list[str]]) -
         "errors": [],
         "links": {},
     }
+
+
+def parse_int(text: str, name: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise ApiFailure(
+            400, "VALIDATION_ERROR", f"{name} must be an integer, got {text!r}"
+        ) from None
+
+
+def first(query: Mapping[str, list[str]], key: str) -> str:
+    return (query.get(key) or [""])[0]

@@ -101,6 +101,13 @@ class RunningSandbox:
     def advance_day(self, days: int = 1) -> dict[str, Any]:
         return self._admin("POST", "clock", {"advance_days": days})
 
+    def add_owners(self, *owners: dict[str, str]) -> list[dict[str, Any]]:
+        """Seed owners (``{"email", "firstName", "lastName"}``); answers with the created ones."""
+        created: list[dict[str, Any]] = self._admin("POST", "owners", {"owners": list(owners)})[
+            "results"
+        ]
+        return created
+
     def set_faults(self, rate: float, kinds: dict[str, float] | None = None) -> None:
         body: dict[str, Any] = {"fault_rate": rate}
         if kinds is not None:

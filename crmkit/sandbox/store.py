@@ -12,8 +12,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from crmkit.sandbox.owners import OwnerTable
+from crmkit.sandbox.pipelines import PipelineTable
 from crmkit.sandbox.replies import JSON, iso
-from crmkit.sandbox.schemadata import bundled_properties
+from crmkit.sandbox.schemadata import SINGULAR, bundled_properties
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS objects (
@@ -80,6 +82,8 @@ class Store:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.executescript(_TABLES)
+        self.owners = OwnerTable(self._conn)
+        self.pipelines = PipelineTable(self._conn)
         self._schemas: dict[str, dict[str, JSON]] = {}
         self._uniques: dict[str, frozenset[str]] = {}
 
@@ -99,7 +103,8 @@ class Store:
 
     # -- properties -------------------------------------------------------------------------
     def properties(self, object_type: str) -> dict[str, JSON]:
-        """Bundled and custom property definitions by name."""
+        """Bundled and custom property definitions by name, with live options: owners for
+        ``hubspot_owner_id``, pipelines and stages for a ticket's ``hs_pipeline*``."""
         cached = self._schemas.get(object_type)
         if cached is None:
             cached = {p["name"]: p for p in bundled_properties(object_type)}
@@ -109,16 +114,38 @@ class Store:
             for (body,) in rows:
                 prop = json.loads(body)
                 cached[prop["name"]] = prop
+            self._live_options(object_type, cached)
             self._schemas[object_type] = cached
         return cached
 
-    def add_property(self, object_type: str, prop: JSON) -> None:
+    def _live_options(self, object_type: str, props: dict[str, JSON]) -> None:
+        if "hubspot_owner_id" in props:
+            owner = props["hubspot_owner_id"]
+            props["hubspot_owner_id"] = {**owner, "options": self.owners.options()}
+        if object_type != "tickets":
+            return
+        pipelines = list(self.pipelines.all("tickets").values())
+        stages = [s for p in pipelines for s in p["stages"]]
+        for name, items in (("hs_pipeline", pipelines), ("hs_pipeline_stage", stages)):
+            if name in props:
+                options = [
+                    {"label": i["label"], "value": i["id"], "displayOrder": n, "hidden": False}
+                    for n, i in enumerate(items)
+                ]
+                props[name] = {**props[name], "options": options}
+
+    def save_property(self, object_type: str, prop: JSON) -> None:
+        """Store a custom property, or a changed definition of a bundled one."""
         self._conn.execute(
-            "INSERT INTO properties (object_type, name, body) VALUES (?, ?, ?)",
+            "INSERT OR REPLACE INTO properties (object_type, name, body) VALUES (?, ?, ?)",
             (object_type, prop["name"], json.dumps(prop)),
         )
-        self._schemas.pop(object_type, None)
-        self._uniques.pop(object_type, None)
+        self.forget_schemas()
+
+    def forget_schemas(self) -> None:
+        """Drop cached definitions: properties, owners or pipelines changed."""
+        self._schemas.clear()
+        self._uniques.clear()
 
     def unique_properties(self, object_type: str) -> frozenset[str]:
         """Properties whose values identify one record (contacts' email is always one)."""
@@ -262,7 +289,7 @@ class Store:
             "SELECT object_type, COUNT(*) FROM objects WHERE archived = 0 GROUP BY object_type"
         )
         found = {str(t): int(n) for t, n in rows}
-        return {t: found.get(t, 0) for t in ("contacts", "companies", "tickets")}
+        return {t: found.get(t, 0) for t in SINGULAR}
 
     def association_count(self) -> int:
         """Linked record pairs, each counted once whatever its direction and types."""
@@ -277,8 +304,9 @@ class Store:
             for table in ("objects", "uniq", "properties", "associations"):
                 self._conn.execute(f"DELETE FROM {table}")
             self._conn.execute("DELETE FROM sqlite_sequence")
-        self._schemas.clear()
-        self._uniques.clear()
+            self.owners.reset()
+            self.pipelines.reset()
+        self.forget_schemas()
 
 
 def _record(row: tuple[object, ...]) -> Record:

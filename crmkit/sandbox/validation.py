@@ -13,8 +13,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from crmkit.sandbox.notes import MAX_STRING, NOTE_REQUIRED
 from crmkit.sandbox.replies import JSON, iso
-from crmkit.sandbox.schemadata import SERVER_SET, TICKET_REQUIRED, ticket_pipelines
+from crmkit.sandbox.schemadata import SERVER_SET, TICKET_REQUIRED
+from crmkit.schema import TICKET_PIPELINES
+
+Pipelines = Mapping[str, frozenset[str]]
+"""Pipeline id → its stage ids, as ``PipelineTable.stage_map`` gives them."""
+DEFAULT_PIPELINES: Pipelines = {pid: frozenset(p["stages"]) for pid, p in TICKET_PIPELINES.items()}
 
 _EMAIL = re.compile(
     r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
@@ -113,17 +119,43 @@ def check_value(prop: JSON, value: str, object_type: str) -> tuple[str, Problem 
         return _check_datetime(name, value)
     if kind == "enumeration":
         return _check_option(prop, value)
+    if len(value) > MAX_STRING:
+        return value, Problem(
+            name,
+            "VALUE_TOO_LONG",
+            f"{name} is {len(value)} characters long; the limit is {MAX_STRING}.",
+        )
     return value, None
 
 
-def check_ticket(merged: Mapping[str, str], *, creating: bool) -> list[Problem]:
+def check_record(
+    object_type: str,
+    merged: Mapping[str, str],
+    *,
+    creating: bool,
+    pipelines: Pipelines = DEFAULT_PIPELINES,
+) -> list[Problem]:
+    """Whole-record rules: required properties on create, a ticket's stage in its pipeline."""
+    if object_type == "tickets":
+        return check_ticket(merged, creating=creating, pipelines=pipelines)
+    if object_type == "notes" and creating:
+        return _required(merged, NOTE_REQUIRED)
+    return []
+
+
+def _required(merged: Mapping[str, str], names: tuple[str, ...]) -> list[Problem]:
+    return [
+        Problem(name, "REQUIRED_PROPERTY", f"{name} is required")
+        for name in names
+        if not merged.get(name)
+    ]
+
+
+def check_ticket(
+    merged: Mapping[str, str], *, creating: bool, pipelines: Pipelines = DEFAULT_PIPELINES
+) -> list[Problem]:
     """A ticket needs subject, pipeline and stage, and the stage must belong to the pipeline."""
-    problems: list[Problem] = []
-    if creating:
-        for name in TICKET_REQUIRED:
-            if not merged.get(name):
-                problems.append(Problem(name, "REQUIRED_PROPERTY", f"{name} is required"))
-    pipelines = ticket_pipelines()
+    problems = _required(merged, TICKET_REQUIRED) if creating else []
     pipeline, stage = merged.get("hs_pipeline"), merged.get("hs_pipeline_stage")
     if pipeline and pipeline not in pipelines:
         allowed = ", ".join(sorted(pipelines))

@@ -197,6 +197,14 @@ OPTIONS: dict[tuple[str, str], list[o.Opt]] = {
 TABLES = {"contacts": CONTACTS, "companies": COMPANIES, "tickets": TICKETS}
 
 
+READ_ONLY_OPTIONS = frozenset(
+    {"industry", "hs_language", "hs_analytics_source", "hs_pipeline", "hs_pipeline_stage",
+     "hubspot_owner_id", "hubspot_team_id"}
+)  # fmt: skip
+"""HubSpot-defined enumerations whose options a portal cannot edit (``readOnlyOptions``):
+fixed vocabularies, and options managed elsewhere (pipelines, owners, teams)."""
+
+
 def to_api(object_type: str, row: Row) -> dict[str, Any]:
     """One table row as a ``GET /crm/v3/properties/{type}`` result."""
     name, label, type_, group, flag, description = row
@@ -205,6 +213,13 @@ def to_api(object_type: str, row: Row) -> dict[str, Any]:
     opts = OPTIONS.get((object_type, name), [])
     if type_ == "bool":
         opts = [("true", "Yes"), ("false", "No")]
+    meta: dict[str, Any] = {
+        "archivable": False,
+        "readOnlyDefinition": True,
+        "readOnlyValue": read_only or calculated,
+    }
+    if type_ == "enumeration":
+        meta["readOnlyOptions"] = name in READ_ONLY_OPTIONS
     return {
         "name": name,
         "label": label,
@@ -223,11 +238,7 @@ def to_api(object_type: str, row: Row) -> dict[str, Any]:
         "calculated": calculated,
         "externalOptions": name in ("hubspot_owner_id", "hubspot_team_id"),
         "hubspotDefined": True,
-        "modificationMetadata": {
-            "archivable": False,
-            "readOnlyDefinition": True,
-            "readOnlyValue": read_only or calculated,
-        },
+        "modificationMetadata": meta,
     }
 
 

@@ -86,4 +86,4 @@ def test_stats_count_requests_by_endpoint_and_status(api: Api) -> None:
     }
     assert stats["requests"]["by_status"] == {"200": 2, "400": 1}
     assert set(stats["rate_limited"]) == {"TEN_SECONDLY_ROLLING", "DAILY", "SECONDLY"}
-    assert stats["records"] == {"contacts": 0, "companies": 0, "tickets": 0}
+    assert stats["records"] == {"contacts": 0, "companies": 0, "tickets": 0, "notes": 0}

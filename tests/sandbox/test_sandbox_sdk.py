@@ -212,3 +212,107 @@ def test_sdk_surfaces_errors(sandbox: RunningSandbox) -> None:
     with pytest.raises(ApiException) as denied:
         wrong.crm.contacts.basic_api.get_page()
     assert denied.value.status == 401
+
+
+def test_sdk_owners(client: HubSpot, sandbox: RunningSandbox) -> None:
+    """crm.owners pages and reads owners through the SDK's own models."""
+    created = sandbox.add_owners(
+        {"email": "ada@example.com", "firstName": "Ada", "lastName": "Lovelace"},
+        {"email": "alan@example.com", "firstName": "Alan", "lastName": "Turing"},
+    )
+    page = client.crm.owners.owners_api.get_page(limit=1)
+    assert [o.email for o in page.results] == ["ada@example.com"]
+    assert page.paging.next.after == created[0]["id"]
+    rest = client.crm.owners.owners_api.get_page(limit=1, after=page.paging.next.after)
+    assert rest.results[0].last_name == "Turing" and rest.results[0].type == "PERSON"
+    one = client.crm.owners.owners_api.get_by_id(int(created[1]["id"]))
+    assert one.id == created[1]["id"] and one.user_id == created[1]["userId"]
+    assert client.crm.owners.owners_api.get_page(email="alan@example.com").results[0].id == one.id
+
+
+def test_sdk_pipelines_and_stages(client: HubSpot) -> None:
+    """crm.pipelines lists the default pipeline, creates a pipeline and adds a stage."""
+    from hubspot.crm.pipelines import PipelineInput, PipelineStageInput
+
+    default = client.crm.pipelines.pipelines_api.get_all("tickets").results
+    assert [p.id for p in default] == ["0"] and len(default[0].stages) == 4
+    made = client.crm.pipelines.pipelines_api.create(
+        "tickets",
+        PipelineInput(
+            label="Escalations",
+            display_order=1,
+            stages=[
+                PipelineStageInput(label="Open", display_order=0, metadata={"ticketState": "OPEN"})
+            ],
+        ),
+    )
+    assert made.label == "Escalations" and made.stages[0].id.isdigit()
+    stage = client.crm.pipelines.pipeline_stages_api.create(
+        "tickets",
+        made.id,
+        PipelineStageInput(label="Done", display_order=1, metadata={"ticketState": "CLOSED"}),
+    )
+    assert stage.metadata == {"ticketState": "CLOSED"}
+    stages = client.crm.pipelines.pipeline_stages_api.get_all("tickets", made.id).results
+    assert [s.label for s in stages] == ["Open", "Done"]
+
+
+def test_sdk_property_update(client: HubSpot) -> None:
+    """crm.properties update replaces a category's options; read-only options raise."""
+    from hubspot.crm.properties import ApiException as PropertiesError
+    from hubspot.crm.properties import OptionInput, PropertyUpdate
+
+    core = client.crm.properties.core_api
+    prop = core.get_by_name("tickets", "hs_ticket_category")
+    options = [
+        OptionInput(label=o.label, value=o.value, display_order=o.display_order, hidden=o.hidden)
+        for o in prop.options
+    ]
+    options.append(OptionInput(label="Outage", value="OUTAGE", display_order=4, hidden=False))
+    updated = core.update("tickets", "hs_ticket_category", PropertyUpdate(options=options))
+    assert updated.options[-1].value == "OUTAGE"
+    assert updated.modification_metadata.read_only_options is False
+    industry = core.get_by_name("companies", "industry")
+    with pytest.raises(PropertiesError) as refused:
+        core.update(
+            "companies",
+            "industry",
+            PropertyUpdate(
+                options=[OptionInput(label="X", value="X", display_order=0, hidden=False)]
+            ),
+        )
+    assert refused.value.status == 400
+    assert len(core.get_by_name("companies", "industry").options) == len(industry.options)
+
+
+def test_sdk_notes(client: HubSpot) -> None:
+    """crm.objects.notes creates a note linked to a contact and reads it back."""
+    from hubspot.crm.objects.notes import (
+        BatchInputSimplePublicObjectBatchInputForCreate as NoteBatch,
+    )
+    from hubspot.crm.objects.notes import (
+        SimplePublicObjectInputForCreate as NoteInput,
+    )
+
+    contact = client.crm.contacts.basic_api.create(
+        SimplePublicObjectInputForCreate(properties={"email": "note@sdk.com"}, associations=[])
+    )
+    link = {
+        "to": {"id": contact.id},
+        "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 202}],
+    }
+    made = client.crm.objects.notes.batch_api.create(
+        NoteBatch(
+            inputs=[
+                NoteInput(
+                    properties={"hs_timestamp": "2024-03-01T10:00:00Z", "hs_note_body": "Hi"},
+                    associations=[link],
+                )
+            ]
+        )
+    )
+    note = made.results[0]
+    read = client.crm.objects.notes.basic_api.get_by_id(note.id, properties=["hs_note_body"])
+    assert read.properties["hs_note_body"] == "Hi"
+    labels = client.crm.associations.v4.schema.definitions_api.get_all("notes", "contacts")
+    assert [t.type_id for t in labels.results] == [202]

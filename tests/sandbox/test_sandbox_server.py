@@ -74,7 +74,7 @@ def test_data_survives_a_restart_with_a_file_db(tmp_path: Path) -> None:
     with running(db=db, token="t") as sb:
         api = Api(sb)
         stats = sb.stats()
-        assert stats["records"] == {"contacts": 1, "companies": 1, "tickets": 0}
+        assert stats["records"] == {"contacts": 1, "companies": 1, "tickets": 0, "notes": 0}
         assert stats["associations"] == 1
         item = {"id": "k1", "idProperty": "crmkit_import_key", "properties": {"name": "Kept 2"}}
         answer = api.post("/crm/v3/objects/companies/batch/upsert", {"inputs": [item]})

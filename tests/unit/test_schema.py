@@ -39,11 +39,10 @@ def test_bundled_files_have_api_shape(object_type: str, minimum: int) -> None:
     for p in results:
         assert set(p) >= API_KEYS, p["name"]
         assert p["type"] in TYPES
-        assert set(p["modificationMetadata"]) == {
-            "archivable",
-            "readOnlyDefinition",
-            "readOnlyValue",
-        }
+        meta = {"archivable", "readOnlyDefinition", "readOnlyValue"}
+        if p["type"] == "enumeration":  # whether the portal may change the options
+            meta.add("readOnlyOptions")
+        assert set(p["modificationMetadata"]) == meta
         for o in p["options"]:
             assert set(o) == {"label", "value", "displayOrder", "hidden"}
         if p["type"] == "enumeration" and not p.get("externalOptions"):
