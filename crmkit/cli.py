@@ -142,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--mapping", help="mapping JSON that overrides the automatic mapping")
     imp.add_argument("--target", help="portal or sandbox base URL")
     imp.add_argument("--tier", default="professional")
-    imp.add_argument("--concurrency", type=int, default=4)
+    imp.add_argument("--concurrency", type=int, default=16)
     imp.add_argument("--dry-run", action="store_true", help="plan only; needs no token")
     imp.add_argument("--resume", metavar="RUN_ID")
     imp.add_argument("--run-id")

@@ -1,15 +1,30 @@
-"""A thread-safe rolling-window rate limiter that the server's headers can only tighten.
+"""A thread-safe rolling-window rate limiter that spends what the portal says is left.
 
-Why a slot is stamped when its call *completes*, not when it starts: the server counts a
-request when it arrives, somewhere between our send and our receipt of the answer. Counting
-every call in flight plus every call completed in the last window therefore over-counts what
-the server sees at every instant, whatever the latency, so ``limit`` calls per window on our
-side can never become more than ``limit`` on the server's side. The price is one round trip
-per window (about 1.5 % of throughput at 150 ms against a ten-second window).
+Two sources of truth, and a call may start when either says so:
+
+- **Our own ledger.** A slot is stamped when its call *completes*, not when it starts: the
+  server counts a request somewhere between our send and our receipt of the answer, so
+  counting every call in flight plus every call completed in the last window over-counts what
+  the server sees at every instant, whatever the latency. Alone, this costs one round trip per
+  window and knows nothing of other apps.
+- **The portal's word.** Every answer carries ``X-HubSpot-RateLimit-Remaining``: how many calls
+  the window still holds, others' calls included. It is exact when it was written; since then,
+  only calls that may not have been counted in it can have used it up: ours that were in
+  flight or answered after that call was sent, and ours started since. So ``remaining`` minus
+  those is a budget we may spend at once (the *gate*), which lets the first calls of a new
+  window leave as soon as the server's window frees, not a round trip later.
+
+Other apps of the portal: ``used - ours`` in a header is their share (the ledger over-counts
+ours, so it never over-counts theirs). It is held until a newer header replaces it, not
+dropped after a window, because an app that spent half the window a moment ago will most
+likely spend it again; a window after the last header it shrinks just enough for one probe
+call, so an app that stopped cannot lock us out. ``margin`` keeps part of the budget unused
+only until a header has said what others spend; from then on the header is the margin.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import deque
@@ -22,6 +37,7 @@ Clock = Callable[[], float]
 Sleep = Callable[[float], None]
 
 _POLL_S = 0.05  # real-time wait when only in-flight calls hold the window (a release wakes us)
+_HEADROOM = 0.02  # of the limit, left free beside another app's share
 _LEARN_FACTOR = 0.8  # without headers, a 429 shrinks the believed limit by a fifth
 
 HEADER_MAX = "x-hubspot-ratelimit-max"
@@ -31,7 +47,11 @@ HEADER_INTERVAL = "x-hubspot-ratelimit-interval-milliseconds"
 
 @dataclass(frozen=True)
 class LimiterState:
-    """A consistent snapshot, for tests and the report."""
+    """A consistent snapshot, for tests and the report.
+
+    ``foreign``: other apps' calls left room for (with headroom); ``gate``: calls the last
+    header lets start at once beyond the ledger.
+    """
 
     limit: int
     window_s: float
@@ -39,15 +59,17 @@ class LimiterState:
     recent: int
     foreign: int
     blocked_for_s: float
+    gate: int
 
 
 class RateLimiter:
-    """At most ``limit`` (minus ``margin``) calls per rolling ``window_s``, across threads.
+    """At most ``limit`` calls per rolling ``window_s``, across threads (see the module doc).
 
     ``acquire()`` blocks until a slot is free and returns a slot id; ``release(slot)`` marks
-    the call finished. Headers (``X-HubSpot-RateLimit-*``) may lower the limit, lengthen the
-    window, and reveal calls by other clients of the same account; they never raise the limit,
-    and nothing depends on them being present. ``note_rate_limited()`` reacts to a 429.
+    the call finished. ``observe(headers, sent_at=…)`` reads ``X-HubSpot-RateLimit-*``: a lower
+    Max or a longer interval is adopted (never a looser one), Remaining opens the gate and
+    reveals calls by other clients of the same account; nothing depends on them being present.
+    ``note_rate_limited()`` reacts to a 429.
     """
 
     def __init__(
@@ -72,10 +94,13 @@ class RateLimiter:
         self._next_slot = 0
         self._in_flight: dict[int, float] = {}
         self._done: deque[float] = deque()
-        self._foreign = 0
+        self._sent: deque[float] = deque()  # when each call of the last window was started
+        self._foreign: deque[tuple[float, int]] = deque()  # (seen at, their calls then)
         self._foreign_until = 0.0
         self._blocked_until = 0.0
         self._saw_max_header = False
+        self._told_remaining = False
+        self._gate = 0  # calls the last header lets us start at once, beyond the ledger
 
     @classmethod
     def for_policy(
@@ -116,8 +141,9 @@ class RateLimiter:
                 window_s=self._window,
                 in_flight=len(self._in_flight),
                 recent=len(self._done),
-                foreign=self._foreign if now < self._foreign_until else 0,
+                foreign=self._foreign_now(now),
                 blocked_for_s=max(0.0, self._blocked_until - now),
+                gate=self._gate,
             )
 
     def acquire(self) -> int:
@@ -127,14 +153,17 @@ class RateLimiter:
                 now = self._clock()
                 delay = self._delay(now)
                 if delay == 0.0:
-                    slot = self._next_slot
-                    self._next_slot += 1
-                    self._in_flight[slot] = now
-                    return slot
+                    return self._take(now)
                 if delay is None:
                     self._cond.wait(timeout=_POLL_S)
                     continue
             self._sleep(delay)
+
+    def try_acquire(self) -> int | None:
+        """A slot id if a call may start now, else None (never waits)."""
+        with self._cond:
+            now = self._clock()
+            return self._take(now) if self._delay(now) == 0.0 else None
 
     def release(self, slot: int) -> None:
         """The call holding ``slot`` finished (answered or failed); it counts for one window."""
@@ -150,8 +179,21 @@ class RateLimiter:
             delay = self._delay(self._clock())
             return delay or 0.0
 
-    def observe(self, headers: Mapping[str, str]) -> None:
-        """Correct the window from HubSpot's rate-limit headers when an answer carries them."""
+    def observe(
+        self,
+        headers: Mapping[str, str],
+        *,
+        sent_at: float | None = None,
+        answered_at: float | None = None,
+        ours: bool = True,
+    ) -> None:
+        """Correct the window from the rate-limit headers of an answer, when it has them.
+
+        ``sent_at`` and ``answered_at`` are when the answered call was started and when its
+        answer came (this limiter's clock; ``answered_at`` defaults to now), ``ours`` whether it
+        went through this limiter (and so sits in its ledger). Without ``sent_at`` the header
+        still corrects the limit and the other apps' share, but opens no gate.
+        """
         lowered = {k.lower(): v for k, v in headers.items()}
         maximum = _header_int(lowered, HEADER_MAX)
         remaining = _header_int(lowered, HEADER_REMAINING)
@@ -163,12 +205,27 @@ class RateLimiter:
                 self._nominal = min(self._nominal, maximum)
             if interval_ms is not None and interval_ms > 0:
                 self._window = max(self._window, interval_ms / 1000.0)
-            if maximum is not None and remaining is not None:
-                self._prune(now)
-                ours = len(self._in_flight) + len(self._done)
-                foreign = (maximum - remaining) - ours
-                self._foreign = max(0, foreign)
-                self._foreign_until = now + self._window
+            if maximum is None or remaining is None:
+                return
+            self._told_remaining = True
+            self._prune(now)
+            # The portal counts a call of ours from its arrival, taken to be within half its
+            # round trip: so ours in the count are those started within the last window (and
+            # that half round trip) before this answer came back. The rest of the count is
+            # theirs; a call of ours that reached the portal later still counts as theirs,
+            # which errs towards leaving them more.
+            answered = now if answered_at is None else answered_at
+            since = answered - self._window
+            if sent_at is not None:
+                since -= (answered - sent_at) / 2
+            ours_counted = sum(1 for stamp in self._sent if since < stamp <= answered)
+            self._foreign.append((now, max(0, (maximum - remaining) - ours_counted)))
+            while len(self._foreign) > 1 and self._foreign[0][0] + self._window <= now:
+                self._foreign.popleft()
+            self._foreign_until = now + self._window
+            if sent_at is not None:
+                self._gate = max(0, min(remaining, self._limit()) - self._uncounted(sent_at, ours))
+            self._cond.notify_all()
 
     def note_rate_limited(self) -> float:
         """A 429 came back: hold new calls until the window frees a slot; return that wait.
@@ -179,6 +236,7 @@ class RateLimiter:
         with self._cond:
             now = self._clock()
             self._prune(now)
+            self._gate = 0
             used = len(self._in_flight) + len(self._done)
             if not self._saw_max_header:
                 learned = max(1, int(min(self._nominal, used) * _LEARN_FACTOR))
@@ -190,36 +248,86 @@ class RateLimiter:
 
     # -- internals (caller holds the lock) ---------------------------------------------
 
+    def _take(self, now: float) -> int:
+        if self._gate > 0:
+            self._gate -= 1
+        slot = self._next_slot
+        self._next_slot += 1
+        self._in_flight[slot] = now
+        self._sent.append(now)
+        return slot
+
     def _limit(self) -> int:
+        if self._saw_max_header and self._told_remaining:
+            return self._nominal  # the headers show what others spend: no blind margin
         return budget_for(self._nominal, self._margin)
+
+    def _uncounted(self, sent_at: float, ours: bool) -> int:
+        """Our calls the header may not include: in flight, answered after ``sent_at``."""
+        later = sum(1 for stamp in self._done if stamp > sent_at)
+        if ours and later:
+            later -= 1  # the answered call itself is in the ledger and in the header
+        return len(self._in_flight) + later
+
+    def _foreign_now(self, now: float) -> int:
+        """Other apps' calls to leave room for: the most seen in any header of the last window.
+
+        The most, not the last: a call of theirs that we crowded out leaves their count
+        lower, and taking that slot too would crowd out the next. A window after the last
+        header it shrinks to leave room for one call of ours, so a fresh header can say
+        whether the other app is still spending.
+        """
+        if not self._foreign:
+            return 0
+        if now < self._foreign_until:
+            most = max(n for seen, n in self._foreign if seen + self._window > now)
+            # A little headroom when someone else is spending: their calls are not evenly
+            # spaced to the millisecond, and a 429 to them is lost budget to us both.
+            return most + math.ceil(self._limit() * _HEADROOM) if most else 0
+        return min(self._foreign[-1][1], max(0, self._limit() - 1))
 
     def _prune(self, now: float) -> None:
         # Compare ``stamp + window`` exactly as _delay computes it, so a wait of that length
         # always frees the slot (no float drift between the two).
         while self._done and self._done[0] + self._window <= now:
             self._done.popleft()
+        while self._sent and self._sent[0] + 2 * self._window <= now:
+            self._sent.popleft()  # kept a window longer: observe() looks a little further back
 
     def _delay(self, now: float) -> float | None:
         """0.0 when a slot is free, seconds until one frees by expiry, None if only releases can."""
         if now < self._blocked_until:
             return self._blocked_until - now
         self._prune(now)
-        foreign_active = now < self._foreign_until
-        foreign = self._foreign if foreign_active else 0
-        used = len(self._in_flight) + len(self._done) + foreign
+        foreign = self._foreign_now(now)
         limit = self._limit()
+        # The gate spends what the portal said is free, but never more than our share: the
+        # others' calls, once they expire, are theirs to replace, not ours to take.
+        sent = [stamp for stamp in self._sent if stamp + self._window > now]
+        if self._gate > 0 and len(sent) + foreign < limit:
+            return 0.0
+        used = len(self._in_flight) + len(self._done) + foreign
         if used < limit:
             return 0.0
-        to_free = used - limit + 1
-        expiries = [(stamp + self._window, 1) for stamp in self._done]
-        if foreign:
-            expiries.append((self._foreign_until, foreign))
+        ledger = self._first_free(list(self._done), used - limit + 1, foreign)
+        if self._gate > 0:
+            share = self._first_free(sent, len(sent) + foreign - limit + 1, 0)
+            if share is not None:
+                ledger = share if ledger is None else min(ledger, share)
+        return None if ledger is None else ledger - now
+
+    def _first_free(self, stamps: list[float], to_free: int, foreign: int) -> float | None:
+        """When ``to_free`` of these stamps (and the others' share) have left the window."""
+        expiries = [(stamp + self._window, 1) for stamp in stamps]
+        shrunk = self._foreign_now(float("inf"))
+        if foreign > shrunk:
+            expiries.append((self._foreign_until, foreign - shrunk))
         expiries.sort()
         freed = 0
         for when, count in expiries:
             freed += count
             if freed >= to_free:
-                return when - now
+                return when
         return None
 
 

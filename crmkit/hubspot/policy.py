@@ -58,11 +58,13 @@ class RetryPolicy:
 class RateLimitPolicy:
     """The portal's request budget as the client spends it.
 
-    ``per_window`` requests per rolling ``window_s`` seconds is HubSpot's limit; the client
-    keeps ``safety_margin`` of it unused because the budget belongs to the account, not to
-    this process (other integrations spend it too), and a rolling window measured on two
-    clocks is never exact. ``search_per_s`` paces the search endpoint, which HubSpot limits
-    per second on its own. ``daily`` is informational (planning, reports); the client stops
+    ``per_window`` requests per rolling ``window_s`` seconds is HubSpot's limit. The budget
+    belongs to the account, not to this process (other integrations spend it too), so the
+    client keeps ``safety_margin`` of it unused until an answer's ``X-HubSpot-RateLimit-*``
+    headers say what the others spend; from then on it leaves room for exactly that (plus a
+    little headroom) and spends the rest, see :mod:`crmkit.hubspot.limiter`.
+    ``search_per_s`` paces the search endpoint, which HubSpot limits per second on its own.
+    ``daily`` is informational (planning, reports); the client stops
     on HubSpot's DAILY 429, it does not count the day itself.
 
     Association (v4 batch) calls are exempt from the ten-second window at HubSpot. crmkit
@@ -108,7 +110,7 @@ class RateLimitPolicy:
 
     @property
     def budget(self) -> int:
-        """Requests the client allows itself per window (the limit minus the margin)."""
+        """Requests the client allows itself per window before any header (limit − margin)."""
         return budget_for(self.per_window, self.safety_margin)
 
     @property

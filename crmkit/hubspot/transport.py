@@ -195,12 +195,18 @@ class Transport:
                     broken.attempts = state.attempts
                     raise broken from None
                 finally:
+                    answered = self._clock()
                     if limiter is not None and slot is not None:
                         limiter.release(slot)
                 status = response.status_code
                 # The headers describe the ten-second window whatever the lane, so they
                 # always correct the objects limiter (never the search or exempt pacers).
-                self.limiter.observe(response.headers)
+                self.limiter.observe(
+                    response.headers,
+                    sent_at=started,
+                    answered_at=answered,
+                    ours=lane == "objects",
+                )
                 body, decoded = _decode(response)
                 if not decoded and not looks_like_json(response):
                     if status < 500 and status != 429:

@@ -37,7 +37,7 @@ class ImportOptions:
     mapping_file: Path | None = None
     target: str | None = None
     tier: str = "professional"
-    concurrency: int = 4
+    concurrency: int = 16
     dry_run: bool = False
     resume: str | None = None
     run_id: str | None = None
