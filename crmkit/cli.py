@@ -45,8 +45,16 @@ def _cmd_sandbox(args: argparse.Namespace) -> int:
 def _cmd_import(args: argparse.Namespace) -> int:
     from crmkit.pipeline import ImportOptions, run_import
 
+    sources = tuple((t, f) for t in ("companies", "contacts", "tickets") for f in getattr(args, t))
+    if args.resume is None:  # each decision on the files, before the plan
+        from crmkit.sources import discover
+
+        overrides = {t: [f for k, f in sources if k == t] for t, _ in sources}
+        for line in discover(args.data, overrides).lines():
+            print(line)
     result = run_import(
         ImportOptions(
+            sources=sources,
             data_dir=Path(args.data) if args.data else None,
             mapping_file=Path(args.mapping) if args.mapping else None,
             target=args.target,
@@ -137,8 +145,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = sub.add_parser("import", help="validate, plan and import a data folder")
     imp.add_argument(
-        "--data", help="folder with companies/contacts/tickets.csv (not needed with --resume)"
+        "--data",
+        help="folder (or an export's zip) of CSV, Excel and JSON files: each is placed as "
+        "companies, contacts or tickets by its name or headers (not needed with --resume)",
     )
+    for object_type in ("companies", "contacts", "tickets"):
+        imp.add_argument(
+            f"--{object_type}",
+            action="append",
+            default=[],
+            metavar="FILE",
+            help=f"a {object_type} file (book.xlsx:Sheet for a sheet); repeatable; always wins",
+        )
     imp.add_argument("--mapping", help="mapping JSON that overrides the automatic mapping")
     imp.add_argument("--target", help="portal or sandbox base URL")
     imp.add_argument("--tier", default="professional")

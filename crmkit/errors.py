@@ -6,8 +6,11 @@ notebooks) can turn a user's mistake into a clear message instead of a traceback
     CrmkitError
     ├── InputError                 the user's files or options are wrong (never transient)
     │   ├── CsvError               a CSV cannot be read: names file, row, column
+    │   │   ├── WorkbookError      an Excel workbook: corrupt, password-protected, no such sheet
+    │   │   └── ExportFileError    a JSON/NDJSON or zipped export (Zendesk, Salesforce) is malformed
     │   ├── MappingError           a mapping file is malformed or names unknown properties
     │   └── ConfigError            bad option, missing token, an old API key, unknown run id
+    │       └── SourcesError       the data folder's files cannot be placed: name them
     ├── HubSpotError               an answer from HubSpot (or the sandbox) that is not success
     │   ├── AuthError              401 / 403
     │   ├── RateLimitError         429; ``policy`` is TEN_SECONDLY_ROLLING, SECONDLY or DAILY
@@ -70,12 +73,38 @@ class CsvError(InputError):
         self.kind = kind
 
 
+class WorkbookError(CsvError):
+    """An Excel workbook cannot be read (``kind``: ``corrupt``, ``encrypted``, ``no_sheet``,
+    or a header kind shared with CSV); a CsvError so every front end treats it as one."""
+
+    def __init__(self, message: str, *, file: str, sheet: str | None = None, **kw: Any) -> None:
+        super().__init__(message, file=file, **kw)
+        self.sheet = sheet
+
+
+class ExportFileError(CsvError):
+    """A JSON / NDJSON export file or an export's zip cannot be read (``kind``: ``malformed``,
+    ``corrupt``, ``empty``); names the file and, for NDJSON, the line."""
+
+
 class MappingError(InputError):
     """A mapping (file or override) is malformed or names something the portal lacks."""
 
 
 class ConfigError(InputError):
     """An option, the environment or a run id is wrong."""
+
+
+class SourcesError(ConfigError):
+    """The data folder cannot be resolved into companies, contacts and tickets on its own.
+
+    ``unplaced`` lists ``(file, reason)``; the message asks for ``--companies/--contacts/
+    --tickets FILE``, which always win over what was guessed.
+    """
+
+    def __init__(self, message: str, *, unplaced: list[tuple[str, str]] | None = None) -> None:
+        super().__init__(message)
+        self.unplaced = unplaced or []
 
 
 class HubSpotError(CrmkitError):

@@ -22,8 +22,6 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from crmkit import OBJECT_TYPES
-from crmkit.errors import ConfigError
 from crmkit.issues import RowIssue
 
 if TYPE_CHECKING:
@@ -31,6 +29,7 @@ if TYPE_CHECKING:
     from crmkit.mapping.files import MappingSection
     from crmkit.mapping.model import Mapping
     from crmkit.schema import Schema
+    from crmkit.sources import Discovery, Overrides, SourceUser
     from crmkit.validate import ValidationReport
 
 SchemaFor = Callable[[str], "Schema"]
@@ -55,6 +54,9 @@ class PreparedObject:
     quality: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
     validation: ValidationReport | None = None
+    origins: list[str] = field(default_factory=list)
+    """The files stacked into ``frame`` when several hold this type (``crmkit.sources``)."""
+    parts: list[PreparedObject] = field(default_factory=list)
 
     @property
     def rejected_rows(self) -> set[int]:
@@ -63,7 +65,7 @@ class PreparedObject:
 
     @property
     def rejected(self) -> int:
-        return len(self.rejected_rows)
+        return len({(i.file, i.row) for i in self.issues if i.severity == "error"})
 
 
 @dataclass
@@ -72,6 +74,11 @@ class Prepared:
 
     data_dir: Path
     objects: dict[str, PreparedObject] = field(default_factory=dict)
+    discovery: Discovery | None = None
+    """Which file went where, and the files left out with why (``crmkit.sources``)."""
+    users: dict[str, SourceUser] = field(default_factory=dict)
+    """The source CRM's users by id (Salesforce ``User.csv``, Zendesk agents), for owners."""
+    source_notes: list[str] = field(default_factory=list)
 
     @property
     def issues(self) -> list[RowIssue]:
@@ -83,47 +90,61 @@ class Prepared:
 
 
 def prepare_folder(
-    data_dir: str | Path,
+    data_dir: str | Path | None,
     *,
     mapping_file: str | Path | None = None,
     schema_for: SchemaFor | None = None,
     region: str = "US",
     chunk_rows: int | None = None,
+    sources: Overrides | None = None,
 ) -> Prepared:
-    """Prepare each of ``companies.csv``, ``contacts.csv``, ``tickets.csv`` in ``data_dir``."""
-    folder, found = object_files(data_dir)
+    """Prepare every file ``data_dir`` holds for companies, contacts and tickets.
+
+    Which files those are is :func:`crmkit.sources.discover`'s decision (names, headers, known
+    exports; ``sources`` = the ``--companies/--contacts/--tickets`` files, which win); several
+    files of one type are prepared one by one and stacked (:mod:`crmkit.sources.combine`).
+    """
+    from crmkit.sources import combine, discover, read_sources
+
+    discovery = discover(data_dir, sources)
+    found = discovery.object_types()
     schemas = {t: schema_of(t, schema_for) for t in found}
     sections = _sections(mapping_file, schemas)
-    prepared = Prepared(folder)
+    prepared = Prepared(discovery.folder, discovery=discovery)
+    read = read_sources(discovery)
+    prepared.users, prepared.source_notes = read.users, read.notes
     for object_type in found:
-        prepared.objects[object_type] = prepare_object(
-            folder / f"{object_type}.csv",
-            object_type,
-            section=sections.get(object_type),
-            schema=schemas[object_type],
-            region=region,
-            chunk_rows=chunk_rows,
-        )
+        parts = [
+            prepare_object(
+                table,
+                object_type,
+                section=sections.get(object_type),
+                schema=schemas[object_type],
+                region=region,
+                chunk_rows=chunk_rows,
+            )
+            for table in read.tables[object_type]
+        ]
+        prepared.objects[object_type] = combine(parts)
     return prepared
 
 
-def object_files(data_dir: str | Path) -> tuple[Path, list[str]]:
-    """The folder and the object types it holds a CSV for, in write order.
+def object_files(
+    data_dir: str | Path | None, sources: Overrides | None = None
+) -> tuple[Path, list[str]]:
+    """The folder and the object types it holds files for, in write order.
 
-    A missing folder or one without any of the files is the user's mistake: a ConfigError.
+    A missing folder, or one where no file can be placed, is the user's mistake: a
+    ConfigError (SourcesError when files are there but cannot be told apart).
     """
-    folder = Path(data_dir)
-    if not folder.is_dir():
-        raise ConfigError(f"data folder {folder} does not exist")
-    found = [t for t in OBJECT_TYPES if (folder / f"{t}.csv").is_file()]
-    if not found:
-        names = ", ".join(f"{t}.csv" for t in OBJECT_TYPES)
-        raise ConfigError(f"{folder} holds none of {names}")
-    return folder, found
+    from crmkit.sources import discover
+
+    discovery = discover(data_dir, sources)
+    return discovery.folder, discovery.object_types()
 
 
 def prepare_object(
-    path: str | Path,
+    path: str | Path | SourceTable,
     object_type: str,
     *,
     section: MappingSection | None = None,
@@ -136,13 +157,15 @@ def prepare_object(
     The mapping is decided on the first chunk (enumeration values of later chunks are added as
     they appear); uniqueness warnings then hold within a chunk, and the planner dedupes anyway.
     """
-    from crmkit.io import iter_csv, read_csv
+    from crmkit.io import SourceTable, iter_csv, read_csv
 
-    source = Path(path)
     schema = schema if schema is not None else schema_of(object_type, None)
-    tables: Iterable[SourceTable] = (
-        iter_csv(source, chunk_rows=chunk_rows) if chunk_rows else [read_csv(source)]
-    )
+    tables: Iterable[SourceTable]
+    if isinstance(path, SourceTable):  # read already (a workbook, a JSON or shaped export)
+        source, tables = path.path, [path]
+    else:
+        source = Path(path)
+        tables = iter_csv(source, chunk_rows=chunk_rows) if chunk_rows else [read_csv(source)]
     parts = _prepare_chunks(tables, object_type, section, schema, region)
     first = next(parts)
     frames, issues, rows, reports = [first.frame], list(first.issues), first.rows, [first.report]

@@ -49,6 +49,10 @@ class SourceTable:
     encoding: str
     delimiter: str
     rejected: list[RowIssue] = field(default_factory=list)
+    sheet: str | None = None
+    """The worksheet read, for a workbook (``crmkit.io.excel``)."""
+    notes: list[str] = field(default_factory=list)
+    """Decisions the reader took that a person should see (e.g. title lines skipped)."""
 
     @property
     def rows(self) -> int:

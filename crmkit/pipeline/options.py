@@ -49,10 +49,19 @@ class ImportOptions:
     window_s: float = 10.0
     timeout_s: float | None = None
     retry: RetryPolicy | None = None
+    sources: tuple[tuple[str, str], ...] = ()
+    """``(object_type, file)`` from ``--companies/--contacts/--tickets FILE``: always win over
+    what discovery would place (``crmkit.sources.discover``)."""
+
+    def source_overrides(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for object_type, file in self.sources:
+            out.setdefault(object_type, []).append(file)
+        return out
 
     def validated(self) -> ImportOptions:
         """Refuse options that cannot work, with a message a user can act on."""
-        if self.resume is None and self.data_dir is None:
+        if self.resume is None and self.data_dir is None and not self.sources:
             raise ConfigError("--data DIR is required (or --resume RUN_ID)")
         if self.resume is not None and self.dry_run:
             raise ConfigError("--dry-run and --resume cannot be combined")
@@ -82,6 +91,7 @@ class ImportOptions:
             "link_batch_size": self.link_batch_size,
             "window_s": self.window_s,
             "timeout_s": self.timeout_s,
+            "sources": [list(pair) for pair in self.sources],
         }
 
 

@@ -82,6 +82,7 @@ def build_report(
             round(ceiling_records_per_s, 2) if ceiling_records_per_s is not None else None
         ),
         "quality": plan.quality,
+        "sources": plan.sources,
         "errors_by_category": accounting.errors_by_category,
         "batches": [
             {
@@ -260,6 +261,10 @@ def summary_text(report: dict[str, Any], accounting: Accounting, resume_hint: st
     if report["errors_by_category"]:
         top = ", ".join(f"{k} {v}" for k, v in list(report["errors_by_category"].items())[:8])
         lines.append(f"Errors by category: {top}")
+    unplaced = report.get("sources", {}).get("unplaced", [])
+    if unplaced:  # a file left out is never silent (crmkit.sources.discover)
+        named = "; ".join(f"{u['file']} ({u['reason']})" for u in unplaced[:5])
+        lines.append(f"Files not imported: {len(unplaced)}: {named}")
     if resume_hint:
         lines.append(resume_hint)
     files = report["files"]

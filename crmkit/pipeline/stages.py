@@ -76,10 +76,12 @@ def _make_plan(run: Run) -> ImportPlan:
     from crmkit.plan import build_plan
     from crmkit.prepare import prepare_folder
 
-    assert run.options.data_dir is not None  # validated() guarantees it for a new run
     schema_for = getattr(run.writer, "schema_for", None)
     prepared = prepare_folder(
-        run.options.data_dir, mapping_file=run.options.mapping_file, schema_for=schema_for
+        run.options.data_dir,
+        mapping_file=run.options.mapping_file,
+        schema_for=schema_for,
+        sources=run.options.source_overrides(),
     )
     return build_plan(
         prepared, create_contacts_from_tickets=run.options.create_contacts_from_tickets

@@ -196,7 +196,7 @@ def _build(
         if found.new_contacts:
             records.setdefault("contacts", []).extend(found.new_contacts)
 
-    return ImportPlan(
+    plan = ImportPlan(
         records=records,
         links=_dedupe_links(links),
         issues=issues,
@@ -206,3 +206,9 @@ def _build(
         rejected={t: s.rejected for t, s in staged.items()},
         files={t: s.file for t, s in staged.items()},
     )
+    discovery = getattr(prepared, "discovery", None)
+    if discovery is not None:
+        plan.sources = {**discovery.to_dict(), "notes": list(getattr(prepared, "source_notes", []))}
+    from crmkit.sources.combine import locate_plan
+
+    return locate_plan(plan, prepared.objects)  # rows of stacked files named as their own

@@ -125,6 +125,8 @@ class ImportPlan:
     quality: dict[str, dict[str, Any]]
     rejected: dict[str, int] = field(default_factory=_empty_counts)
     files: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, Any] = field(default_factory=dict)
+    """Which file went where and which were left out (``crmkit.sources.Discovery.to_dict``)."""
 
     def from_file(self, object_type: str) -> int:
         """Records of this type that came from its own file (not created from tickets)."""
@@ -168,6 +170,7 @@ class ImportPlan:
             "duplicates": self.duplicates,
             "quality": self.quality,
             "files": self.files,
+            "sources": self.sources,
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -228,6 +231,7 @@ class ImportPlan:
             quality=dict(data.get("quality", {})),
             rejected={k: int(v) for k, v in data.get("rejected", {}).items()},
             files=dict(data.get("files", {})),
+            sources=dict(data.get("sources", {})),
         )
 
     @classmethod

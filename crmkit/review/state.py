@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crmkit.errors import ConfigError, MappingError
 from crmkit.mapping import (
@@ -22,8 +23,11 @@ from crmkit.mapping import (
     load_mapping_file,
     save_mapping_file,
 )
-from crmkit.prepare import SchemaFor, object_files, schema_of
+from crmkit.prepare import SchemaFor, schema_of
 from crmkit.schema import PropertyDef, Schema
+
+if TYPE_CHECKING:
+    from crmkit.io import SourceTable
 
 NOT_IMPORTED = "— not imported —"
 NO_OPTION = "— no option: row rejected —"
@@ -79,15 +83,17 @@ class ReviewState:
         schema_for: SchemaFor | None = None,
     ) -> ReviewState:
         """Read each CSV's header and distinct values, map automatically, apply the file."""
-        from crmkit.io import read_csv
+        from crmkit.sources import discover, read_sources
 
-        folder, found = object_files(data_dir)
+        discovery = discover(data_dir)
+        found = discovery.object_types()
+        tables = read_sources(discovery).tables
         schemas = {t: schema_of(t, schema_for) for t in found}
         path = Path(mapping_file) if mapping_file else None
         sections = load_mapping_file(path, schemas) if path and path.is_file() else {}
         state = cls(mapping_file=path, loaded=bool(path and path.is_file()))
         for object_type in found:
-            table = read_csv(folder / f"{object_type}.csv")
+            table = _first_table(tables[object_type][0])
             raw = table.frame
             distinct = {str(c): [str(v) for v in raw[c].unique()] for c in raw.columns}
             schema = schemas[object_type]
@@ -204,3 +210,10 @@ class ReviewState:
         written = save_mapping_file(target, self.mappings())
         self.mapping_file = written
         return written
+
+
+def _first_table(source: SourceTable | Path) -> SourceTable:
+    """The review screen shows one file per object type: the first one discovery placed."""
+    from crmkit.io import SourceTable, read_csv
+
+    return source if isinstance(source, SourceTable) else read_csv(source)

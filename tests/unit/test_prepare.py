@@ -79,9 +79,12 @@ def test_requesters_named_only_in_the_body_are_extracted(demo: Prepared) -> None
             assert frame.at[item["row"], PHONES_IN_TEXT][0].startswith("+1")
 
 
-def test_a_folder_without_any_known_csv_is_a_config_error(tmp_path: Path) -> None:
+def test_a_folder_without_any_placeable_file_is_a_config_error(tmp_path: Path) -> None:
+    """It names the file and why, and asks for the options that say which file is which."""
     (tmp_path / "deals.csv").write_text("Deal\nBig one\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"none of companies\.csv"):
+    with pytest.raises(
+        ConfigError, match=r"no companies, contacts or tickets.*deals\.csv.*--contacts FILE"
+    ):
         prepare_folder(tmp_path)
     with pytest.raises(ConfigError, match="does not exist"):
         prepare_folder(tmp_path / "missing")
