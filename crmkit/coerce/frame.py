@@ -201,7 +201,7 @@ def converter_for(
     if prop.name == "email" or (prop.type == "string" and prop.name.endswith("_email")):
         return _email_converter, ""
     if is_phone(prop):
-        return phone_converter(region), ""
+        return phone_converter(region, uniq), ""
     if prop.name == "domain" and mapping.object_type == "companies":
         return _domain_converter, ""
     return _string_converter(prop), ""

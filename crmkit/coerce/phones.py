@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 
@@ -18,10 +18,18 @@ Converted = tuple[str, Problem | None]  # (HubSpot string, problem)
 PHONE_PROPERTIES = frozenset({"phone", "mobilephone", "fax"})
 
 
-def phone_converter(region: str) -> Callable[[str], Converted]:
+def phone_converter(region: str, uniq: Sequence[str] = ()) -> Callable[[str], Converted]:
+    """The converter of a phone column; ``uniq`` (its distinct values) go through the fast
+    path first (:mod:`crmkit.extract.phonefast`), the rest through phonenumbers."""
     from crmkit.extract import normalize_phone
+    from crmkit.extract.phonefast import e164_texts
+
+    fast = dict(zip(uniq, e164_texts(uniq, region), strict=True))
 
     def conv(raw: str) -> Converted:
+        decided = fast.get(raw)
+        if decided is not None:
+            return decided, None
         hit = normalize_phone(raw, region)
         if hit is None:
             return _first_of_several_phones(raw, region)

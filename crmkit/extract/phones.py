@@ -49,11 +49,11 @@ _CURRENCY_AFTER = re.compile(r"^\s*(?:[$€£¥₹%]|(?:USD|EUR|GBP|CHF|BRL|INR|
 _ASCII_WORD = re.compile(r"[A-Za-z0-9_]")
 _SEPARATED = re.compile(r"\d[\s().\-]+\d")
 
-_CELL_LABEL = re.compile(r"^(?:tel|phone|mobile|cell|fax|ph|t|m|p)\s*[:.]\s*", re.IGNORECASE)
+CELL_LABEL = re.compile(r"^(?:tel|phone|mobile|cell|fax|ph|t|m|p)\s*[:.]\s*", re.IGNORECASE)
 _CELL_PHONEISH = re.compile(
     r"^\+?[\d\s().\-/]{4,}(?:\s*(?:ext\.?|extension|x|#)\s*\d{1,6})?$", re.IGNORECASE
 )
-_CELL_DATE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$")
+CELL_DATE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$")
 
 WINDOW = 30
 """Characters of context looked at before a candidate number."""
@@ -183,9 +183,9 @@ def normalize_phone(value: str, region: str = "US") -> PhoneHit | None:
     """
     if not isinstance(value, str):
         return None
-    text = _CELL_LABEL.sub("", value.strip())
+    text = CELL_LABEL.sub("", value.strip())
     text = re.sub(r"^00(?=[1-9])", "+", text)
-    if not _CELL_PHONEISH.match(text) or _CELL_DATE.match(text):
+    if not _CELL_PHONEISH.match(text) or CELL_DATE.match(text):
         return None
     try:
         number = phonenumbers.parse(text, region)
