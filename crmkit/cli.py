@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from crmkit import __version__
-from crmkit.errors import ConfigError, CrmkitError
+from crmkit.errors import ConfigError, CrmkitError, RunFinished
 
 EXIT_OK = 0
 EXIT_INCOMPLETE = 1  # the command ran but not every valid record landed
@@ -66,6 +66,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
             output_dir=Path(args.output),
             progress=not args.no_progress,
             create_contacts_from_tickets=not args.no_contacts_from_tickets,
+            replan=args.replan,
         )
     )
     print(result.summary_text, end="")
@@ -162,8 +163,13 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--tier", default="professional")
     imp.add_argument("--concurrency", type=int, default=16)
     imp.add_argument("--dry-run", action="store_true", help="plan only; needs no token")
-    imp.add_argument("--resume", metavar="RUN_ID")
-    imp.add_argument("--run-id")
+    imp.add_argument(
+        "--resume", metavar="RUN_ID", help="continue a run from wherever it stopped or was killed"
+    )
+    imp.add_argument("--run-id", help="name a new run; an unfinished run of that name continues")
+    imp.add_argument(
+        "--replan", action="store_true", help="with --resume: plan again from the current files"
+    )
     imp.add_argument("--output", default="output")
     imp.add_argument("--no-progress", action="store_true")
     imp.add_argument("--no-contacts-from-tickets", action="store_true")
@@ -194,6 +200,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
+    except RunFinished as exc:  # nothing to do is not a failure; the status says how it ended
+        print(f"crmkit: {exc}", file=sys.stderr)
+        return EXIT_OK if exc.status == "complete" else EXIT_INCOMPLETE
     except CrmkitError as exc:
         print(f"crmkit: {exc}", file=sys.stderr)
         return EXIT_USAGE

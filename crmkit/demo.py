@@ -8,7 +8,6 @@ parameter, never left behind), and the sandbox stops when the run ends, even on 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any, Protocol
 
 from crmkit.errors import ConfigError
 from crmkit.notebooks.runner import kernel_environment, run_notebooks
+from crmkit.pipeline.runfolder import RunFolder
 
 EXIT_OK = 0
 EXIT_INCOMPLETE = 1
@@ -62,11 +62,7 @@ def _default_sandbox(**options: Any) -> AbstractContextManager[Sandbox]:
 
 
 def _status(run_dir: Path) -> str:
-    try:
-        report = json.loads((run_dir / "report.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return "unknown"
-    return str(report.get("status", "unknown")) if isinstance(report, dict) else "unknown"
+    return RunFolder(run_dir).report_status()
 
 
 def demo(
@@ -100,7 +96,7 @@ def demo(
                 output_dir=Path(output_dir),
             )
     run_dir = report.parent
-    summary = run_dir / "summary.txt"
+    summary = RunFolder(run_dir).summary_txt
     if summary.is_file():
         say(summary.read_text(encoding="utf-8").rstrip())
     else:

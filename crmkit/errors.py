@@ -10,7 +10,8 @@ notebooks) can turn a user's mistake into a clear message instead of a traceback
     │   │   └── ExportFileError    a JSON/NDJSON or zipped export (Zendesk, Salesforce) is malformed
     │   ├── MappingError           a mapping file is malformed or names unknown properties
     │   └── ConfigError            bad option, missing token, an old API key, unknown run id
-    │       └── SourcesError       the data folder's files cannot be placed: name them
+    │       ├── SourcesError       the data folder's files cannot be placed: name them
+    │       └── RunFinished        ``--resume`` of a run that has nothing left to do
     ├── HubSpotError               an answer from HubSpot (or the sandbox) that is not success
     │   ├── AuthError              401 / 403
     │   ├── RateLimitError         429; ``policy`` is TEN_SECONDLY_ROLLING, SECONDLY or DAILY
@@ -105,6 +106,16 @@ class SourcesError(ConfigError):
     def __init__(self, message: str, *, unplaced: list[tuple[str, str]] | None = None) -> None:
         super().__init__(message)
         self.unplaced = unplaced or []
+
+
+class RunFinished(ConfigError):
+    """``--resume`` named a run that finished: nothing is sent again; ``status`` says how it
+    ended (report.json's status), so the CLI can exit 0 for a complete run."""
+
+    def __init__(self, message: str, *, run_id: str, status: str | None) -> None:
+        super().__init__(message)
+        self.run_id = run_id
+        self.status = status
 
 
 class HubSpotError(CrmkitError):

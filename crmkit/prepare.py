@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from crmkit.issues import RowIssue
+from crmkit.killpoints import killpoint
 
 if TYPE_CHECKING:
     from crmkit.io import SourceTable
@@ -126,6 +127,7 @@ def prepare_folder(
             for table in read.tables[object_type]
         ]
         prepared.objects[object_type] = combine(parts)
+        killpoint("reading")  # tests: a kill while the folder is being read
     return prepared
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 import nbformat
 
+from crmkit.pipeline.runfolder import RunFolder
 from crmkit.errors import ConfigError, CrmkitError
 from crmkit.notebooks.runner import NOTEBOOK_NAMES, NOTEBOOKS_DIR
 
@@ -97,7 +98,7 @@ def publish_run(
     passed them) into the notebooks' defaults, ``../data`` and ``../output``.
     """
     run = Path(run_dir).resolve()
-    executed_dir = run / "notebooks"
+    executed_dir = RunFolder(run).notebooks
     if not executed_dir.is_dir():
         raise ConfigError(f"{run} has no executed notebooks (run crmkit run or crmkit demo first)")
     swaps = dict(replacements) if replacements is not None else _default_replacements(run)
@@ -117,7 +118,7 @@ def publish_run(
 def _default_replacements(run: Path) -> dict[str, str]:
     """The runner's absolute ``data_dir`` and ``output_dir`` → ``../data`` and ``../output``."""
     swaps = {str(run.parent.parent): "../output"}
-    params = nbformat.read(str(run / "notebooks" / NOTEBOOK_NAMES[0]), as_version=4)
+    params = nbformat.read(str(RunFolder(run).notebooks / NOTEBOOK_NAMES[0]), as_version=4)
     data_dir = params.metadata.get("papermill", {}).get("parameters", {}).get("data_dir")
     if data_dir:
         swaps[str(data_dir)] = "../data"

@@ -22,6 +22,7 @@ from typing import Any
 import papermill
 from papermill.exceptions import PapermillExecutionError
 
+from crmkit.pipeline.runfolder import RunFolder, write_text_atomically
 from crmkit.errors import ConfigError, NotebookError
 from crmkit.notebooks.params import notebook_parameters, parameters_for, resolve_parameters
 from crmkit.pipeline.options import check_run_id, new_run_id
@@ -86,7 +87,7 @@ def batch_parameters(
 
 def _record_report_path(run_dir: Path, report_html: Path) -> None:
     """Add ``files.report_html`` to the run's report.json (written before the page existed)."""
-    path = run_dir / "report.json"
+    path = RunFolder(run_dir).report_json
     try:
         report = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -96,9 +97,7 @@ def _record_report_path(run_dir: Path, report_html: Path) -> None:
     files = report.setdefault("files", {})
     relative = not any("/" in str(v) or "\\" in str(v) for v in files.values())
     files["report_html"] = report_html.name if relative else str(report_html)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    partial.replace(path)
+    write_text_atomically(path, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
 
 
 def _stderr(line: str) -> None:
@@ -146,8 +145,9 @@ def run_notebooks(
     values = batch_parameters(user, declared, target)
     values |= {"data_dir": str(data), "run_id": run_id, "output_dir": str(out), "target": target}
 
-    run_dir = out / "runs" / run_id
-    executed_dir = run_dir / "notebooks"
+    folder = RunFolder.of(out, run_id)
+    run_dir = folder.path
+    executed_dir = folder.notebooks
     executed_dir.mkdir(parents=True, exist_ok=True)
     executed: list[Path] = []
     failure: tuple[Path, PapermillExecutionError] | None = None
@@ -177,7 +177,7 @@ def run_notebooks(
 
     report = export_report(
         executed,
-        run_dir / "report.html",
+        folder.report_html,
         title=f"crmkit report · {run_id}",
         footer=_footer(run_id, target),
     )

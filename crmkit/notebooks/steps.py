@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from crmkit.errors import DailyLimitReached
 from crmkit.notebooks.records import record
 
 if TYPE_CHECKING:
@@ -271,16 +270,6 @@ def _restore_token(saved: str | None) -> None:
 def stop_embedded_sandbox() -> None:
     """Stop the sandbox :func:`import_target` started (if any) and restore the environment."""
     _embedded.close()
-
-
-@contextmanager
-def stopping_at_daily_limit(run: Run) -> Iterator[None]:
-    """As ``crmkit import`` does: a spent daily limit ends the stages cleanly, resumable."""
-    try:
-        yield
-    except DailyLimitReached as exc:
-        run.status = "stopped_daily_limit"
-        print(f"stopped: {exc}. {run.resume_hint()}")
 
 
 def plan_table(plan: ImportPlan) -> pd.DataFrame:

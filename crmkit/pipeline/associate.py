@@ -10,19 +10,22 @@ from __future__ import annotations
 from typing import Any
 
 from crmkit import OBJECT_TYPES
-from crmkit.pipeline.executor import Done, chunked, run_concurrently
-from crmkit.pipeline.journal import BatchRow, LinkOutcome
-from crmkit.pipeline.progress import StageBar
-from crmkit.pipeline.run import Run, delta, real
+from crmkit.pipeline.batchloop import Answered, send_batches
+from crmkit.pipeline.executor import chunked
+from crmkit.pipeline.journal import LinkOutcome
+from crmkit.pipeline.run import Run, real
+from crmkit.pipeline.states import LinkState
 from crmkit.pipeline.write_contract import LinkResult
 from crmkit.plan.model import ImportPlan
 
 NOT_IMPORTED = "ENDPOINT_NOT_IMPORTED"
+LinkBatch = tuple[tuple[str, str], list[tuple[dict[str, Any], str, str]]]
 
 
 def import_associations(run: Run, plan: ImportPlan) -> int:
     """Create the planned associations between records that landed; returns links sent."""
     journal, writer = real(run)
+    run.enter("associations")
     ids = {t: journal.hubspot_ids(t) for t in OBJECT_TYPES}
     todo = [
         link
@@ -52,51 +55,39 @@ def import_associations(run: Run, plan: ImportPlan) -> int:
     total = sum(len(chunk) for _, chunk in batches)
     if not total:
         return 0
-    last_stats = {"value": writer.stats()}
-    with StageBar("associations", total, enabled=run.options.progress, unit="link") as bar:
 
-        def send(
-            batch: tuple[tuple[str, str], list[tuple[dict[str, Any], str, str]]],
-        ) -> list[LinkResult]:
-            (from_type, to_type), chunk = batch
-            return writer.associate(from_type, to_type, [(f, t) for _, f, t in chunk])
+    def send(batch: LinkBatch) -> list[LinkResult]:
+        (from_type, to_type), chunk = batch
+        return writer.associate(from_type, to_type, [(f, t) for _, f, t in chunk])
 
-        def done(item: Done[Any, list[LinkResult]]) -> None:
-            (from_type, to_type), chunk = item.item
-            results = {r.index: r for r in item.result}
-            outcomes = []
-            for index, (link, _, _) in enumerate(chunk):
-                result = results.get(index) or LinkResult(index, "sent", "NO_OUTCOME", "no result")
-                outcomes.append(_link_outcome(link, result.state, result.category, result.message))
-            ok = sum(1 for o in outcomes if o.state == "created")
-            stats = writer.stats()
-            journal.record_links(
-                BatchRow(
-                    t=run.offset_s + (item.started - run.session_clock),
-                    object_type=f"{from_type}->{to_type}",
-                    action="associate",
-                    records=len(outcomes),
-                    succeeded=ok,
-                    failed=len(outcomes) - ok,
-                    attempts=1,
-                    duration_s=item.duration_s,
-                    stats_delta=delta(stats, last_stats["value"]),
-                ),
-                outcomes,
-                stats,
-            )
-            last_stats["value"] = stats
-            bar.update(len(outcomes))
+    def journal_answer(answered: Answered[LinkBatch, list[LinkResult]]) -> tuple[int, int]:
+        (from_type, to_type), chunk = answered.item
+        results = {r.index: r for r in answered.result}
+        outcomes = []
+        for index, (link, _, _) in enumerate(chunk):
+            result = results.get(index) or LinkResult(index, "sent", "NO_OUTCOME", "no result")
+            outcomes.append(_link_outcome(link, result.state, result.category, result.message))
+        ok = sum(1 for o in outcomes if o.state == "created")
+        row = answered.row(f"{from_type}->{to_type}", "associate", len(outcomes), ok, 1)
+        journal.record_links(row, outcomes, answered.stats)
+        return ok, len(outcomes) - ok
 
-        try:
-            run_concurrently(batches, send, done, concurrency=run.options.concurrency)
-        finally:
-            journal.save_stats(writer.stats())  # records_per_s measures object writes only
+    send_batches(
+        run,
+        batches,
+        send,
+        journal_answer,
+        label="associations",
+        total=total,
+        unit="link",
+        kind="links",
+        timed=False,
+    )
     return total
 
 
 def _link_outcome(
-    link: dict[str, Any], state: str, category: str | None, message: str | None
+    link: dict[str, Any], state: LinkState, category: str | None, message: str | None
 ) -> LinkOutcome:
     return LinkOutcome(
         link["from_type"],

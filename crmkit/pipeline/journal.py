@@ -14,9 +14,8 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from crmkit.errors import ConfigError
 from crmkit.pipeline.journal_schema import (
     SCHEMA,
     STAT_FIELDS,
@@ -25,37 +24,18 @@ from crmkit.pipeline.journal_schema import (
     Outcome,
     RecordRow,
 )
+from crmkit.pipeline.journalstate import RunStateTable
+from crmkit.pipeline.runlock import RunLock
 
 __all__ = ["STAT_FIELDS", "BatchRow", "Journal", "LinkOutcome", "Outcome", "RecordRow"]
 
 
-def _lock_exclusively(path: Path) -> IO[bytes]:
-    """One process per run: a second import, resume or rollback of it is refused.
-
-    An advisory lock on a side file; the OS drops it when the process dies, so a run killed
-    with SIGKILL can be resumed at once.
-    """
-    handle = path.open("a+b")
-    try:
-        import fcntl
-    except ImportError:  # not POSIX: no lock, as before
-        return handle
-    try:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        handle.close()
-        raise ConfigError(
-            f"run {path.parent.name!r} is in use by another crmkit process; wait for it to end"
-        ) from None
-    return handle
-
-
-class Journal:
+class Journal(RunStateTable):
     """One run's SQLite journal; use from one thread (the pipeline's coordinating thread)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._lock = _lock_exclusively(path.with_name(path.name + ".lock"))
+        self.lock = RunLock(path.with_name(path.name + ".lock"))
         self.conn = sqlite3.connect(str(path), isolation_level=None, timeout=30.0)
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA journal_mode=WAL")
@@ -67,7 +47,7 @@ class Journal:
     def close(self) -> None:
         if not self.closed:
             self.conn.close()
-            self._lock.close()  # closing the file releases the lock
+            self.lock.release()
             self.closed = True
 
     def __enter__(self) -> Journal:
@@ -86,36 +66,6 @@ class Journal:
             self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
-
-    # runs and sessions -------------------------------------------------------------------
-    def create_run(
-        self, run_id: str, options: dict[str, Any], target: str | None, dry_run: bool
-    ) -> None:
-        with self.transaction() as db:
-            db.execute(
-                "INSERT INTO runs (run_id, created_at, status, target, dry_run, options)"
-                " VALUES (?, ?, 'running', ?, ?, ?)",
-                (run_id, time.time(), target, int(dry_run), json.dumps(options, sort_keys=True)),
-            )
-
-    def run_info(self) -> dict[str, Any]:
-        row = self.conn.execute("SELECT * FROM runs").fetchone()
-        if row is None:
-            return {}
-        info = dict(row)
-        info["options"] = json.loads(info["options"])
-        return info
-
-    def set_status(self, status: str, *, finished: bool = False) -> None:
-        with self.transaction() as db:
-            db.execute("UPDATE runs SET status = ?", (status,))
-            if finished:
-                db.execute("UPDATE runs SET finished_at = ?", (time.time(),))
-            if self.session_id is not None:
-                db.execute(
-                    "UPDATE sessions SET status = ?, ended_at = ? WHERE id = ?",
-                    (status, time.time(), self.session_id),
-                )
 
     def start_session(self) -> int:
         """A session is one process working on the run; durations add up across resumes."""
@@ -164,13 +114,16 @@ class Journal:
 
     # records -----------------------------------------------------------------------------
     def add_records(self, rows: Iterable[RecordRow]) -> int:
-        """Insert planned records; on resume, a failed record whose data changed becomes new.
+        """Insert planned records; a failed record whose data changed becomes new again."""
+        with self.transaction() as db:
+            return self._add_records(db, list(rows), resend_changed=False)
 
-        Returns how many failed records were reset because their data changed.
-        """
+    def _add_records(
+        self, db: sqlite3.Connection, rows: list[RecordRow], *, resend_changed: bool
+    ) -> int:
         known = {
             (r["object_type"], r["key"]): (r["fingerprint"], r["state"])
-            for r in self.conn.execute("SELECT object_type, key, fingerprint, state FROM records")
+            for r in db.execute("SELECT object_type, key, fingerprint, state FROM records")
         }
         inserts: list[tuple[str, str, str, str, str, str]] = []
         changed: list[tuple[str, str, str, str, str]] = []
@@ -182,22 +135,21 @@ class Journal:
                     (row.object_type, row.key, row.trace_id, row.origin, rows_json, row.fingerprint)
                 )
             elif before[0] != row.fingerprint:
-                state = "new" if before[1] == "failed" else before[1]
+                state = "new" if resend_changed or before[1] == "failed" else before[1]
                 changed.append((row.fingerprint, state, rows_json, row.object_type, row.key))
-        with self.transaction() as db:
-            db.executemany(
-                "INSERT INTO records (object_type, key, trace_id, origin, source_rows,"
-                " fingerprint, state) VALUES (?, ?, ?, ?, ?, ?, 'new')",
-                inserts,
-            )
-            db.executemany(
-                "UPDATE records SET fingerprint = ?, state = ?, source_rows = ?"
-                " WHERE object_type = ? AND key = ?",
-                changed,
-            )
-            db.execute(
-                "UPDATE records SET error_category = NULL, error_message = NULL WHERE state = 'new'"
-            )
+        db.executemany(
+            "INSERT INTO records (object_type, key, trace_id, origin, source_rows,"
+            " fingerprint, state) VALUES (?, ?, ?, ?, ?, ?, 'new')",
+            inserts,
+        )
+        db.executemany(
+            "UPDATE records SET fingerprint = ?, state = ?, source_rows = ?"
+            " WHERE object_type = ? AND key = ?",
+            changed,
+        )
+        db.execute(
+            "UPDATE records SET error_category = NULL, error_message = NULL WHERE state = 'new'"
+        )
         return sum(1 for c in changed if c[1] == "new")
 
     def pending_keys(self, object_type: str) -> list[str]:
@@ -208,6 +160,14 @@ class Journal:
             (object_type,),
         )
         return [r["key"] for r in rows]
+
+    def pending_work(self) -> int:
+        """Records and links a resume would send: never sent, or sent with no answer."""
+        row = self.conn.execute(
+            "SELECT (SELECT COUNT(*) FROM records WHERE state IN ('new', 'sent'))"
+            " + (SELECT COUNT(*) FROM links WHERE state IN ('new', 'sent'))"
+        ).fetchone()
+        return int(row[0])
 
     def records(self, object_type: str | None = None) -> list[RecordRow]:
         query = "SELECT * FROM records"

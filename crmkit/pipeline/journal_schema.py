@@ -8,21 +8,23 @@ Record states form a closed set:
 - ``updated``  HubSpot answered ``new: false`` for a record that existed before the run
 - ``failed``   HubSpot refused the input (validation); re-sent only if its data changed
 
-Links use ``new``, ``sent``, ``created`` and ``failed`` the same way.
+Links use ``new``, ``sent``, ``created`` and ``failed`` the same way. The run's own states
+(the ``runs.status`` column) are described in :mod:`crmkit.pipeline.states`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-RECORD_STATES = ("new", "sent", "created", "updated", "failed")
-LINK_STATES = ("new", "sent", "created", "failed")
+from crmkit.pipeline.states import LINK_STATES, RECORD_STATES, LinkState, RecordState
+
 STAT_FIELDS = ("requests", "retried", "rate_limited", "server_errors", "transport_errors")
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS runs (
     run_id TEXT PRIMARY KEY, created_at REAL NOT NULL, status TEXT NOT NULL,
-    target TEXT, dry_run INTEGER NOT NULL, options TEXT NOT NULL, finished_at REAL
+    target TEXT, dry_run INTEGER NOT NULL, options TEXT NOT NULL, finished_at REAL,
+    stop_reason TEXT, portal_id TEXT, inputs TEXT, planned_at REAL
 );
 CREATE TABLE IF NOT EXISTS sessions (
     id INTEGER PRIMARY KEY, started_at REAL NOT NULL, ended_at REAL, offset_s REAL NOT NULL,
@@ -64,7 +66,7 @@ class RecordRow:
     origin: str
     source_rows: list[tuple[str, int]]
     fingerprint: str
-    state: str = "new"
+    state: RecordState = "new"
     hubspot_id: str | None = None
     error_category: str | None = None
     error_message: str | None = None
@@ -76,7 +78,7 @@ class Outcome:
 
     object_type: str
     key: str
-    state: str
+    state: RecordState
     hubspot_id: str | None = None
     category: str | None = None
     message: str | None = None
@@ -90,7 +92,7 @@ class LinkOutcome:
     from_key: str
     to_type: str
     to_key: str
-    state: str
+    state: LinkState
     category: str | None = None
     message: str | None = None
 

@@ -28,7 +28,8 @@ class ImportOptions:
     """Options of one run; the CLI and the notebooks build the same object.
 
     ``resume`` names an earlier run to continue (its plan and journal are reloaded);
-    ``run_id`` names a new run (default: UTC timestamp and a short random suffix).
+    ``run_id`` names a new run (default: UTC timestamp and a short random suffix), or an
+    unfinished one to continue; ``replan`` makes a resume plan again from the current files.
     ``window_s``, ``timeout_s`` and ``retry`` exist so tests and benchmarks can scale the rate
     window, the client's timeout and its backoff down; real runs keep the documented defaults.
     """
@@ -44,6 +45,7 @@ class ImportOptions:
     output_dir: Path = Path("output")
     progress: bool = True
     create_contacts_from_tickets: bool = True
+    replan: bool = False
     batch_size: int = MAX_BATCH
     link_batch_size: int = 100
     window_s: float = 10.0
@@ -65,6 +67,8 @@ class ImportOptions:
             raise ConfigError("--data DIR is required (or --resume RUN_ID)")
         if self.resume is not None and self.dry_run:
             raise ConfigError("--dry-run and --resume cannot be combined")
+        if self.replan and self.resume is None and self.run_id is None:
+            raise ConfigError("--replan goes with --resume RUN_ID (it plans that run again)")
         if self.concurrency < 1 or self.concurrency > 64:
             raise ConfigError(f"--concurrency must be between 1 and 64, got {self.concurrency}")
         if not 1 <= self.batch_size <= MAX_BATCH:
@@ -80,8 +84,8 @@ class ImportOptions:
     def journal_dict(self) -> dict[str, Any]:
         """The options as stored in the journal: plain values, never a secret."""
         return {
-            "data_dir": str(self.data_dir) if self.data_dir else None,
-            "mapping_file": str(self.mapping_file) if self.mapping_file else None,
+            "data_dir": str(self.data_dir.resolve()) if self.data_dir else None,
+            "mapping_file": str(self.mapping_file.resolve()) if self.mapping_file else None,
             "target": self.target,
             "tier": self.tier,
             "concurrency": self.concurrency,

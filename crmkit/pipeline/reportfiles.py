@@ -15,13 +15,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from crmkit.killpoints import killpoint
 from crmkit.pipeline.accounting import Accounting
 from crmkit.pipeline.journal import STAT_FIELDS, Journal
+from crmkit.pipeline.runfolder import (
+    ERRORS_CSV,
+    REPORT_JSON,
+    SUMMARY_TXT,
+    RunFolder,
+    write_atomically,
+    write_text_atomically,
+)
 from crmkit.plan.model import ImportPlan
 
-REPORT_JSON = "report.json"
-SUMMARY_TXT = "summary.txt"
-ERRORS_CSV = "errors.csv"
+__all__ = ["ERRORS_CSV", "REPORT_JSON", "SUMMARY_TXT", "build_report", "write_report_files"]
 ERROR_COLUMNS = ("file", "row", "key", "stage", "category", "message", "column", "value")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -99,9 +106,9 @@ def build_report(
         ],
         "timeline": timeline(batches),
         "files": {
-            "report_json": str(run_dir / REPORT_JSON),
-            "summary_txt": str(run_dir / SUMMARY_TXT),
-            "errors_csv": str(run_dir / ERRORS_CSV),
+            "report_json": str(RunFolder(run_dir).report_json),
+            "summary_txt": str(RunFolder(run_dir).summary_txt),
+            "errors_csv": str(RunFolder(run_dir).errors_csv),
         },
     }
 
@@ -280,20 +287,21 @@ def write_report_files(
     accounting: Accounting,
     resume_hint: str | None = None,
 ) -> str:
-    """Write all three files (each atomically); returns the summary text."""
+    """Write all three files (each atomically); returns the summary text.
+
+    A kill between them leaves some new and some old files: the run's state is committed only
+    after all three, so a resume writes them all again.
+    """
+    folder = RunFolder(run_dir)
     text = summary_text(report, accounting, resume_hint)
-    _atomic_write(run_dir / REPORT_JSON, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    _atomic_write(run_dir / SUMMARY_TXT, text)
-    tmp = run_dir / (ERRORS_CSV + ".tmp")
-    write_errors_csv(tmp, error_rows(plan, journal))
-    tmp.replace(run_dir / ERRORS_CSV)
+    report_text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    write_text_atomically(folder.report_json, report_text)
+    killpoint("reporting")
+    write_text_atomically(folder.summary_txt, text)
+    lines = error_rows(plan, journal)
+    write_atomically(folder.errors_csv, lambda tmp: write_errors_csv(tmp, lines))
+    killpoint("reported")
     return text
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
 
 
 def _ceiling_note(report: dict[str, Any]) -> str:

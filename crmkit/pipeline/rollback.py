@@ -16,7 +16,7 @@ from crmkit.pipeline.executor import chunked
 from crmkit.pipeline.journal import Journal
 from crmkit.pipeline.options import MAX_BATCH, ImportOptions, check_run_id
 from crmkit.pipeline.progress import StageBar
-from crmkit.pipeline.run import JOURNAL_FILE, runs_dir
+from crmkit.pipeline.runfolder import RunFolder
 from crmkit.pipeline.write_contract import Writer
 
 RollbackWriterFactory = Callable[[str, ImportOptions, float], Writer]
@@ -32,10 +32,10 @@ def rollback(
 ) -> str:
     """Archive what run ``run_id`` created; returns a short summary for people."""
     check_run_id(run_id)
-    path = runs_dir(output_dir) / run_id / JOURNAL_FILE
-    if not path.is_file():
-        raise ConfigError(f"no journal for run {run_id!r} in {path.parent} (dry runs have none)")
-    with Journal(path) as journal:
+    folder = RunFolder.of(output_dir, run_id)
+    if not folder.has_journal():
+        raise ConfigError(f"no journal for run {run_id!r} in {folder.path} (dry runs have none)")
+    with Journal(folder.journal) as journal:
         info = journal.run_info()
         stored = info.get("options", {})
         options = ImportOptions(
@@ -64,7 +64,7 @@ def rollback(
                     archived[object_type] += len(chunk)
                     bar.update(len(chunk))
         kept = sum(n for (_, _, state), n in journal.state_counts().items() if state == "updated")
-        journal.set_status("rolled_back")
+        journal.set_state("rolled_back")
     parts = ", ".join(f"{n} {t}" for t, n in archived.items())
     return (
         f"Rolled back run {run_id} on {portal}: archived {parts}."

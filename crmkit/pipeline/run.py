@@ -1,15 +1,15 @@
 """A run's state: its folder, journal and portal connection; how it starts and ends.
 
-``start_run`` creates the run folder (or reopens it for ``--resume``), the journal and the
-connection; ``finish_run`` counts, checks that every row is accounted for, and writes the
-report files. The stages in between live in :mod:`crmkit.pipeline.stages`.
+``start_run`` creates the run (state ``created``) or reopens it for a resume, and connects
+the portal; ``finish_run`` counts, checks that every row is accounted for, writes the report
+files and commits the final state. How a resume is found and checked lives in
+:mod:`crmkit.pipeline.reopen`; the stages in between in :mod:`crmkit.pipeline.stages`.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,127 +18,131 @@ from pathlib import Path
 from crmkit.errors import ConfigError, InternalError
 from crmkit.pipeline.accounting import account
 from crmkit.pipeline.journal import Journal
-from crmkit.pipeline.options import (
-    DEFAULT_TARGET,
-    ImportOptions,
-    ImportResult,
-    check_run_id,
-    new_run_id,
-)
-from crmkit.pipeline.reportfiles import REPORT_JSON, build_report, write_report_files
-from crmkit.pipeline.write_contract import Writer
+from crmkit.pipeline.options import DEFAULT_TARGET, ImportOptions, ImportResult, new_run_id
+from crmkit.pipeline.reportfiles import build_report, write_report_files
+from crmkit.pipeline.runfolder import RunFolder, runs_dir
+from crmkit.pipeline.states import ReportStatus, RunState
+from crmkit.pipeline.write_contract import Writer, portal_id_of
 from crmkit.plan.model import ImportPlan
 
 log = logging.getLogger("crmkit.pipeline")
 
-JOURNAL_FILE = "journal.sqlite"
-PLAN_FILE = "plan.json"
-
 WriterFactory = Callable[["Run"], Writer]
+DAILY_LIMIT = "the portal's daily request limit is spent"
+
+__all__ = ["Run", "WriterFactory", "abandon_run", "finish_run", "runs_dir", "start_run"]
 
 
 @dataclass
 class Run:
-    """One run in progress: where it writes, what it has journaled, how it reaches the portal."""
+    """One run in progress: where it writes, what it has journaled, how it reaches the portal.
+
+    ``state`` mirrors the journal's (the journal is the truth); ``stop`` says why the stages
+    ended early (``daily_limit``, or a stop reason in ``stop_reason``), or None.
+    """
 
     options: ImportOptions
     run_id: str
-    run_dir: Path
+    folder: RunFolder
     target: str | None
     journal: Journal | None
     writer: Writer | None
     started_at: float
     resumed: bool = False
-    status: str = "running"
+    state: RunState = "created"
+    stop: str | None = None
     stop_reason: str | None = None
     plan: ImportPlan | None = None
+    portal_id: str | None = None
     session_clock: float = field(default_factory=time.monotonic)
     offset_s: float = 0.0
+
+    @property
+    def run_dir(self) -> Path:
+        return self.folder.path
 
     def elapsed(self) -> float:
         """Active seconds since the run began, summed over resumed sessions."""
         return self.offset_s + (time.monotonic() - self.session_clock)
 
     def resume_hint(self) -> str:
-        return (
-            f"Resume with: crmkit import --resume {self.run_id} --output {self.options.output_dir}"
-        )
+        return f"crmkit import --resume {self.run_id} --output {self.options.output_dir}"
 
-
-def runs_dir(output_dir: Path) -> Path:
-    return output_dir / "runs"
+    def enter(self, state: RunState, reason: str | None = None) -> None:
+        """Move the run to ``state``: one journal commit (a dry run keeps it in memory)."""
+        if self.journal is not None and not self.journal.closed:
+            self.journal.set_state(state, reason=reason, finished=state in ("reported", "stopped"))
+        self.state = state
 
 
 def start_run(options: ImportOptions, *, writer_factory: WriterFactory | None = None) -> Run:
-    """Create (or reopen, for ``resume``) the run folder and journal, and connect the portal.
+    """Create (or reopen, for a resume) the run folder and journal, and connect the portal.
 
     A real run needs the token in ``HUBSPOT_ACCESS_TOKEN``; a dry run needs neither token nor
     target. ``writer_factory`` replaces the HubSpot connection (tests, benchmarks).
     """
+    from crmkit.pipeline.reopen import existing_run, reopen
+
     options = options.validated()
-    if options.resume is not None:
-        run_id = check_run_id(options.resume)
-        run_dir = runs_dir(options.output_dir) / run_id
-        if not (run_dir / JOURNAL_FILE).is_file() or not (run_dir / PLAN_FILE).is_file():
-            raise ConfigError(
-                f"cannot resume {run_id!r}: no journal and plan in {run_dir}"
-                " (a dry run cannot be resumed; start a new import instead)"
-            )
-        journal = Journal(run_dir / JOURNAL_FILE)
-        info = journal.run_info()
-        if info.get("status") == "rolled_back":
-            journal.close()
-            raise ConfigError(f"run {run_id!r} was rolled back; start a new import instead")
-        target = options.target or info.get("target")
-        started_at = float(info.get("created_at") or time.time())
-    else:
-        run_id = options.run_id or new_run_id()
-        run_dir = runs_dir(options.output_dir) / run_id
-        if (run_dir / JOURNAL_FILE).exists() or (run_dir / REPORT_JSON).exists():
-            raise ConfigError(
-                f"run {run_id!r} exists already in {run_dir}: resume it with --resume {run_id},"
-                " or choose another --run-id"
-            )
-        try:
-            run_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise ConfigError(
-                f"cannot create the run folder {run_dir}: {exc.strerror or exc};"
-                " choose another --output"
-            ) from None
-        target = None
-        journal = None
-        if not options.dry_run:
-            target = options.target or os.environ.get("HUBSPOT_BASE_URL") or DEFAULT_TARGET
-            journal = Journal(run_dir / JOURNAL_FILE)
-            journal.create_run(run_id, options.journal_dict(), target, dry_run=False)
-        started_at = time.time()
-    run = Run(
-        options=options,
-        run_id=run_id,
-        run_dir=run_dir,
-        target=target,
-        journal=journal,
-        writer=None,
-        started_at=started_at,
-        resumed=options.resume is not None,
-    )
+    folder = existing_run(options)
+    run = reopen(options, folder) if folder is not None else _create(options)
     if run.journal is not None:
         run.offset_s = run.journal.active_seconds()
         run.journal.start_session()
-        run.journal.set_status("running")
         try:
             run.writer = (writer_factory or _hubspot_writer)(run)
+            _check_portal(run)
         except BaseException:
-            abandon_run(run, "failed")
+            abandon_run(run, "failed", None)
             raise
     return run
+
+
+def _create(options: ImportOptions) -> Run:
+    run_id = options.run_id or new_run_id()
+    folder = RunFolder.of(options.output_dir, run_id)
+    if folder.report_json.exists() or folder.has_journal():
+        raise ConfigError(
+            f"run {run_id!r} exists already in {folder.path}: choose another --run-id"
+        )
+    folder.create()
+    target = None
+    journal = None
+    if not options.dry_run:
+        target = options.target or os.environ.get("HUBSPOT_BASE_URL") or DEFAULT_TARGET
+        journal = Journal(folder.journal)
+        journal.create_run(run_id, options.journal_dict(), target, dry_run=False)
+    return Run(
+        options=options,
+        run_id=run_id,
+        folder=folder,
+        target=target,
+        journal=journal,
+        writer=None,
+        started_at=time.time(),
+    )
 
 
 def _hubspot_writer(run: Run) -> Writer:
     from crmkit.pipeline.hubspot_writer import connect
 
     return connect(run.target or DEFAULT_TARGET, run.options, run_started=run.started_at)
+
+
+def _check_portal(run: Run) -> None:
+    """Record the portal a new run writes to; refuse to resume a run against another one."""
+    assert run.journal is not None
+    portal = portal_id_of(run.writer)
+    recorded = run.journal.run_info().get("portal_id")
+    if run.resumed and recorded and portal and recorded != portal:
+        raise ConfigError(
+            f"cannot resume {run.run_id!r}: it wrote to portal {recorded}, but {run.target}"
+            f" answers for portal {portal}. Resume it with a token (and --target) of portal"
+            f" {recorded}, or start a new import for portal {portal}"
+        )
+    if portal and not recorded:
+        run.journal.set_portal(portal)
+    run.portal_id = portal or recorded
 
 
 def delta(now: dict[str, int], before: dict[str, int]) -> dict[str, int]:
@@ -152,28 +156,32 @@ def real(run: Run) -> tuple[Journal, Writer]:
 
 
 def finish_run(run: Run) -> ImportResult:
-    """Count, check the accounting invariant, write the report files, close the journal."""
+    """Count, check the accounting invariant, write the report files, commit the final state.
+
+    The final state is ``reported`` when nothing is left to send, else ``stopped`` (a resume
+    sends the rest): the report files are written before it, so a kill while writing them
+    leaves the run where a resume writes them again.
+    """
     plan = run.plan
     if plan is None:
         raise InternalError("finish_run called before plan_run")
     accounting = account(plan, run.journal)
+    status: ReportStatus
     if run.options.dry_run:
         status = "planned"
-    elif run.status == "stopped_daily_limit":
-        status = run.status
-    elif run.status == "stopped":
-        status = "incomplete"  # what did not land is still to send: resume sends it
+    elif run.stop == "daily_limit":
+        status = "stopped_daily_limit"
     else:
         status = "complete" if accounting.complete else "incomplete"
+    pending = run.journal.pending_work() if run.journal is not None else 0
     totals: dict[str, float] = run.journal.totals() if run.journal is not None else {}
     ceiling = run.writer.ceiling_records_per_s() if run.writer is not None else None
-    duration = run.elapsed()
     report = build_report(
         run_id=run.run_id,
         run_dir=run.run_dir,
         started_at=run.started_at,
         finished_at=time.time(),
-        duration_s=duration,
+        duration_s=run.elapsed(),
         target=run.target,
         dry_run=run.options.dry_run,
         tier=run.options.tier,
@@ -184,16 +192,20 @@ def finish_run(run: Run) -> ImportResult:
         batches=run.journal.batches() if run.journal is not None else [],
         ceiling_records_per_s=ceiling,
     )
-    hint = run.resume_hint() if status in ("stopped_daily_limit", "incomplete") else None
+    hint = (
+        f"Resume with: {run.resume_hint()}" if pending or status == "stopped_daily_limit" else None
+    )
+    if status == "incomplete" and not pending:  # refused by the portal: the data must change
+        hint = f"Fix the rows errors.csv lists, then send them with: {run.resume_hint()} --replan"
     if status == "stopped_daily_limit":
-        hint = "Stopped: the portal's daily request limit is spent. " + (hint or "")
+        hint = f"Stopped: {DAILY_LIMIT}. " + (hint or "")
     elif run.stop_reason:
         hint = f"Stopped: {run.stop_reason} " + (hint or "")
     text = write_report_files(run.run_dir, report, plan, run.journal, accounting, hint)
     if run.journal is not None:
-        run.journal.set_status(status, finished=True)
+        reason = run.stop_reason or (DAILY_LIMIT if run.stop == "daily_limit" else None)
+        run.enter("stopped" if pending else "reported", reason)
         run.journal.close()
-    run.status = status
     return ImportResult(
         run_id=run.run_id,
         run_dir=run.run_dir,
@@ -204,24 +216,29 @@ def finish_run(run: Run) -> ImportResult:
     )
 
 
-def abandon_run(run: Run, status: str) -> str | None:
+def abandon_run(run: Run, state: RunState, reason: str | None) -> str | None:
     """Leave the journal consistent and marked when a run ends by an error or an interrupt.
 
     Returns what to tell the user (how to resume), or None when there is nothing to resume:
     a new run that ends before its plan is saved has sent no record, so its journal is removed
-    and the same run id can simply be used again.
+    and the same run id can simply be used again. (A run *killed* then cannot clean up: it
+    stays ``created``, and a resume plans it from the data folder it recorded.)
     """
     hint = None
-    if run.journal is not None and not run.journal.closed:
-        try:
-            run.journal.set_status(status)
-        finally:
-            run.journal.close()
-        if run.resumed or (run.run_dir / PLAN_FILE).exists():
-            hint = f"run {run.run_id} {status}; what landed is journaled. {run.resume_hint()}"
+    journal = run.journal
+    if journal is not None and not journal.closed:
+        if run.resumed or journal.planned():
+            try:
+                run.enter(state, reason)
+            finally:
+                journal.close()
+            hint = (
+                f"run {run.run_id} {state}; what landed is journaled."
+                f" Resume with: {run.resume_hint()}"
+            )
         else:
-            for path in run.run_dir.glob(JOURNAL_FILE + "*"):  # with SQLite's -wal, -shm
-                path.unlink(missing_ok=True)
-    if hint is None and run.run_dir.is_dir() and not any(run.run_dir.iterdir()):
-        shutil.rmtree(run.run_dir, ignore_errors=True)
+            journal.close()
+            run.folder.remove_journal()
+    if hint is None:
+        run.folder.remove_if_empty()
     return hint

@@ -1,60 +1,75 @@
 """The import's stages, each a function the CLI and the notebooks call the same way.
 
     run = start_run(options)             # run folder, journal, portal connection
-    plan = plan_run(run)                 # read → map → coerce/extract → validate → plan
-    import_objects(run, plan, "companies")   # then "contacts", "tickets"
-    import_associations(run, plan)
+    with guarded(run):                   # Ctrl-C or an error: journal consistent, resumable
+        plan = plan_run(run)             # read → map → coerce/extract → validate → plan
+        run_stages(run, plan)            # companies, contacts, tickets, then associations
     result = finish_run(run)             # report.json, summary.txt, errors.csv
 
-``run_import`` chains them, and turns a daily-limit stop, a refused token or a portal that no
-longer answers into a clean, resumable ending (status ``stopped_daily_limit`` / ``incomplete``).
+``run_stages`` is the one loop over the write stages, and turns a daily-limit stop, a refused
+token or a portal that no longer answers into a clean, resumable ending; ``run_import``
+chains everything for ``crmkit import``, and notebook 03 runs the same calls cell by cell.
 """
 
 from __future__ import annotations
 
 import logging
-import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from crmkit import OBJECT_TYPES
 from crmkit.errors import DailyLimitReached, HubSpotError, InternalError
+from crmkit.killpoints import killpoint
 from crmkit.pipeline.associate import import_associations
-from crmkit.pipeline.executor import Done, chunked, run_concurrently
-from crmkit.pipeline.journal import BatchRow, Outcome, RecordRow
+from crmkit.pipeline.batchloop import Answered, send_batches
+from crmkit.pipeline.executor import chunked
+from crmkit.pipeline.inputs import input_hashes
+from crmkit.pipeline.journal import Outcome, RecordRow
 from crmkit.pipeline.options import ImportOptions, ImportResult
 from crmkit.pipeline.progress import StageBar
-from crmkit.pipeline.run import (
-    PLAN_FILE,
-    Run,
-    WriterFactory,
-    abandon_run,
-    delta,
-    finish_run,
-    real,
-    start_run,
-)
+from crmkit.pipeline.run import Run, WriterFactory, abandon_run, finish_run, real, start_run
+from crmkit.pipeline.runfolder import write_atomically
 from crmkit.pipeline.write_contract import RecordOutcome, fingerprint, trace_id
 from crmkit.plan.model import ImportPlan, PlannedRecord
 
 log = logging.getLogger("crmkit.pipeline")
+Batch = list[PlannedRecord]
 
 
 def plan_run(run: Run, plan: ImportPlan | None = None) -> ImportPlan:
-    """Prepare the data folder and plan the writes; on resume, reload the saved plan.
+    """Prepare the data folder and plan the writes; a planned run reloads its saved plan.
 
-    A notebook that built (and perhaps inspected) the plan itself passes it as ``plan``.
+    A run resumed before its plan was committed (killed while reading, validating or writing
+    plan.json), or resumed with ``replan``, is planned again from the data folder it recorded:
+    nothing was sent from a plan that was never committed, so planning again is safe. A
+    notebook that built (and perhaps inspected) the plan itself passes it as ``plan``.
     """
-    plan_path = run.run_dir / PLAN_FILE
     with StageBar("plan", 1, enabled=run.options.progress, unit="step") as bar:
-        if run.resumed:
-            plan = ImportPlan.load(plan_path)
+        journal = run.journal
+        if journal is not None and journal.planned() and not run.options.replan:
+            plan = ImportPlan.load(run.folder.plan)
         else:
+            if run.state != "created":
+                run.enter("created")
+            hashes = input_hashes(run.options)
             plan = plan if plan is not None else _make_plan(run)
-            plan.save(plan_path)
+            _check_keys(plan)
+            write_atomically(run.folder.plan, plan.save, point="plan_writing")
+            killpoint("plan_saved")
+            if journal is not None:
+                journal.commit_plan(_record_rows(plan), _link_rows(plan), hashes)
+                run.state = "planned"
+            killpoint("planned")
         bar.update()
     _check_keys(plan)
-    if run.journal is not None:
-        run.journal.add_records(
-            RecordRow(
+    run.plan = plan
+    return plan
+
+
+def _record_rows(plan: ImportPlan) -> Iterator[RecordRow]:
+    for object_type in OBJECT_TYPES:
+        for r in plan.records.get(object_type, []):
+            yield RecordRow(
                 object_type=r.object_type,
                 key=r.key,
                 trace_id=trace_id(r.object_type, r.key),
@@ -62,14 +77,10 @@ def plan_run(run: Run, plan: ImportPlan | None = None) -> ImportPlan:
                 source_rows=list(r.source_rows),
                 fingerprint=fingerprint(r),
             )
-            for object_type in OBJECT_TYPES
-            for r in plan.records.get(object_type, [])
-        )
-        run.journal.add_links(
-            (k.from_type, k.from_key, k.to_type, k.to_key, k.reason) for k in plan.links
-        )
-    run.plan = plan
-    return plan
+
+
+def _link_rows(plan: ImportPlan) -> Iterator[tuple[str, str, str, str, str]]:
+    return ((k.from_type, k.from_key, k.to_type, k.to_key, k.reason) for k in plan.links)
 
 
 def _make_plan(run: Run) -> ImportPlan:
@@ -83,6 +94,7 @@ def _make_plan(run: Run) -> ImportPlan:
         schema_for=schema_for,
         sources=run.options.source_overrides(),
     )
+    killpoint("validated")
     return build_plan(
         prepared, create_contacts_from_tickets=run.options.create_contacts_from_tickets
     )
@@ -104,53 +116,36 @@ def import_objects(run: Run, plan: ImportPlan, object_type: str) -> int:
     Returns the number of records sent. A DailyLimitReached stops after the batches in flight.
     """
     journal, writer = real(run)
+    run.enter("objects")
     by_key = {r.key: r for r in plan.records.get(object_type, [])}
     pending = [by_key[k] for k in journal.pending_keys(object_type) if k in by_key]
-    if not pending:
-        return 0
-    start = time.monotonic()
-    last_stats: dict[str, dict[str, int]] = {"value": writer.stats()}
-    tally = {"landed": 0, "failed": 0}
-    with StageBar(object_type, len(pending), enabled=run.options.progress) as bar:
 
-        def done(item: Done[list[PlannedRecord], list[RecordOutcome]]) -> None:
-            outcomes = _complete(item.item, item.result)
-            ok = sum(1 for o in outcomes if o.state in ("created", "updated"))
-            stats = writer.stats()
-            journal.record_batch(
-                BatchRow(
-                    t=run.offset_s + (item.started - run.session_clock),
-                    object_type=object_type,
-                    action="upsert",
-                    records=len(outcomes),
-                    succeeded=ok,
-                    failed=len(outcomes) - ok,
-                    attempts=max((o.attempts for o in item.result), default=1),
-                    duration_s=item.duration_s,
-                    stats_delta=delta(stats, last_stats["value"]),
-                ),
-                (
-                    Outcome(object_type, o.key, o.state, o.hubspot_id, o.category, o.message)
-                    for o in outcomes
-                ),
-                stats,
-            )
-            last_stats["value"] = stats
-            tally["landed"] += ok
-            tally["failed"] += len(outcomes) - ok
-            bar.update(len(outcomes))
-            bar.note(**tally)
+    def journal_answer(
+        answered: Answered[list[PlannedRecord], list[RecordOutcome]],
+    ) -> tuple[int, int]:
+        outcomes = _complete(answered.item, answered.result)
+        ok = sum(1 for o in outcomes if o.state in ("created", "updated"))
+        attempts = max((o.attempts for o in answered.result), default=1)
+        journal.record_batch(
+            answered.row(object_type, "upsert", len(outcomes), ok, attempts),
+            (
+                Outcome(object_type, o.key, o.state, o.hubspot_id, o.category, o.message)
+                for o in outcomes
+            ),
+            answered.stats,
+        )
+        return ok, len(outcomes) - ok
 
-        try:
-            run_concurrently(
-                chunked(pending, run.options.batch_size),
-                lambda batch: writer.write(object_type, batch),
-                done,
-                concurrency=run.options.concurrency,
-                clock=time.monotonic,
-            )
-        finally:
-            journal.save_stats(writer.stats(), write_s=time.monotonic() - start)
+    if pending:
+        send_batches(
+            run,
+            list(chunked(pending, run.options.batch_size)),
+            lambda batch: writer.write(object_type, batch),
+            journal_answer,
+            label=object_type,
+            total=len(pending),
+        )
+    killpoint("objects_done")
     return len(pending)
 
 
@@ -164,39 +159,62 @@ def _complete(records: list[PlannedRecord], outcomes: list[RecordOutcome]) -> li
     ]
 
 
+def run_stages(run: Run, plan: ImportPlan) -> None:
+    """Every write stage in order, with the stop handling of ``crmkit import``.
+
+    A spent daily limit, a refused token or a portal that stops answering ends the stages
+    after the batches in flight, with everything that landed journaled; ``finish_run`` then
+    writes an incomplete report that says how to resume. A dry run writes nothing.
+    """
+    if run.options.dry_run:
+        return
+    try:
+        for object_type in OBJECT_TYPES:
+            import_objects(run, plan, object_type)
+        import_associations(run, plan)
+    except DailyLimitReached:
+        run.stop = "daily_limit"
+    except HubSpotError as exc:
+        if not exc.stops_run:
+            raise
+        run.stop = "portal"
+        run.stop_reason = exc.message
+
+
+@contextmanager
+def guarded(run: Run) -> Iterator[None]:
+    """Ctrl-C or an unexpected error: leave the journal consistent, marked, and resumable.
+
+    The resume hint travels as a note on the exception: a notebook shows it under the
+    traceback, the CLI prints it after "interrupted".
+    """
+    try:
+        yield
+    except KeyboardInterrupt as exc:
+        hint = abandon_run(run, "stopped", "interrupted (Ctrl-C)")
+        if hint:
+            exc.add_note(hint)
+        raise
+    except BaseException as exc:
+        hint = abandon_run(run, "failed", f"{type(exc).__name__}: {exc}"[:500])
+        if hint:
+            log.warning("%s", hint)
+        raise
+
+
 def run_import(
     options: ImportOptions,
     *,
     writer_factory: WriterFactory | None = None,
     plan: ImportPlan | None = None,
 ) -> ImportResult:
-    """Every stage in order; a daily-limit stop ends cleanly with status stopped_daily_limit.
+    """Every stage in order, from whatever state the run is in (a new run: from the start).
 
     ``plan`` skips preparing the data folder (a notebook or benchmark that made it already).
     """
     run = start_run(options, writer_factory=writer_factory)
-    try:
+    with guarded(run):
         plan = plan_run(run, plan)
-        if not run.options.dry_run:
-            try:
-                for object_type in OBJECT_TYPES:
-                    import_objects(run, plan, object_type)
-                import_associations(run, plan)
-            except DailyLimitReached:
-                run.status = "stopped_daily_limit"
-            except HubSpotError as exc:
-                if not exc.stops_run:
-                    raise
-                run.status = "stopped"
-                run.stop_reason = exc.message
+        run_stages(run, plan)
         return finish_run(run)
-    except KeyboardInterrupt as exc:
-        hint = abandon_run(run, "interrupted")
-        if hint:  # shown under the traceback in a notebook, and by the CLI after "interrupted"
-            exc.add_note(hint)
-        raise
-    except BaseException:
-        hint = abandon_run(run, "failed")
-        if hint:
-            log.warning("%s", hint)
-        raise
+    raise InternalError("unreachable")  # guarded() re-raises whatever it catches

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from crmkit.pipeline.states import LinkState, RecordState
 from crmkit.plan.model import PlannedRecord
 
 
@@ -23,7 +24,7 @@ class RecordOutcome:
     ``sent`` (outcome unknown after the retries: it may have landed; resume sends it again)."""
 
     key: str
-    state: str
+    state: RecordState
     hubspot_id: str | None = None
     category: str | None = None
     message: str | None = None
@@ -35,7 +36,7 @@ class LinkResult:
     """How one association ended: ``created``, ``failed``, or ``sent`` (unknown, retry)."""
 
     index: int
-    state: str
+    state: LinkState
     category: str | None = None
     message: str | None = None
 
@@ -64,6 +65,12 @@ class Writer(Protocol):
     def ceiling_records_per_s(self) -> float | None:
         """Records per request × allowed requests per second, or None when unknown."""
         ...
+
+
+def portal_id_of(writer: object) -> str | None:
+    """The portal's id (HubSpot's hub id) when the writer knows it (fakes and stubs may not)."""
+    ask = getattr(writer, "portal_id", None)
+    return ask() if callable(ask) else None
 
 
 def trace_id(object_type: str, key: str) -> str:

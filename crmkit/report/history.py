@@ -16,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from crmkit.pipeline.runfolder import runs_dir
 from crmkit.report.figures import HEIGHT, OBJECT_COLORS, OUTCOME_COLORS, TEMPLATE, success_rate
 
 HISTORY_COLUMNS: tuple[str, ...] = (
@@ -64,7 +65,7 @@ def _history_row(run_dir: Path, report: Mapping[str, Any]) -> dict[str, Any]:
 
 def load_history(output_dir: Path | str, *, include_dry_runs: bool = True) -> pd.DataFrame:
     """One row per earlier run under ``output_dir/runs``, oldest first (by ``started_at``)."""
-    runs = Path(output_dir) / "runs"
+    runs = runs_dir(output_dir)
     rows: list[dict[str, Any]] = []
     for path in sorted(runs.glob("*/report.json")) if runs.is_dir() else []:
         try:

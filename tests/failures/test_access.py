@@ -59,7 +59,7 @@ def test_token_revoked_mid_run_stops_at_once_and_resumes_with_a_new_token(
             assert refused == 1, "a refused token must not be retried, nor used again"
             assert "HUBSPOT_ACCESS_TOKEN" in ran.err and "--resume revoked" in ran.err
             assert "Traceback" not in ran.err and OLD not in ran.err + ran.out
-            assert journal_status(run_dir) == "incomplete"
+            assert journal_status(run_dir) == "stopped"
             assert journal_states(run_dir)["new"] > 0
 
             resumed = cli(*import_args(None, proxy.base_url, out, "revoked"), token=NEW)

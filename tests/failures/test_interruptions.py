@@ -47,7 +47,7 @@ def test_portal_going_away_mid_run_stops_cleanly_and_resumes(
     assert ran.code == 1, ran.err
     assert "Traceback" not in ran.err and token not in ran.err + ran.out
     assert restartable.base_url in ran.err and "--resume gone" in ran.err
-    assert journal_status(run_dir) == "incomplete"
+    assert journal_status(run_dir) == "stopped"
     states = journal_states(run_dir)
     assert states["new"] > 0, "the run should stop, not mark every remaining batch as sent"
     assert states["sent"] <= 100  # at most the batch that was in flight
@@ -56,7 +56,7 @@ def test_portal_going_away_mid_run_stops_cleanly_and_resumes(
     assert_consistent(run_dir, restartable.base_url, token)
     resumed = cli(*import_args(None, restartable.base_url, out, "gone"), token=token)
     assert resumed.code == 0, resumed.err + resumed.out
-    assert journal_status(run_dir) == "complete"
+    assert journal_status(run_dir) == "reported"
     assert_landed_once(run_dir, restartable.base_url, token)
 
 
@@ -85,7 +85,7 @@ def test_ctrl_c_mid_run_exits_130_and_resumes(
     assert "Traceback" not in ran.err
     assert "interrupted" in ran.err and "--resume ctrlc" in ran.err
     assert ran.err.count("--resume ctrlc") == 1
-    assert journal_status(run_dir) == "interrupted"
+    assert journal_status(run_dir) == "stopped"
     assert_consistent(run_dir, restartable.base_url, token)
 
     resumed = cli(*import_args(None, restartable.base_url, out, "ctrlc"), token=token)

@@ -111,14 +111,14 @@ def test_output_folder_not_writable(cli: CliRunner, export: Path, tmp_path: Path
 def test_run_id_that_exists_and_resume_of_an_unknown_run(
     cli: CliRunner, export: Path, tmp_path: Path
 ) -> None:
-    """A second run with a used --run-id is refused (pointing at --resume); --resume of a run
-    that never was names the folder it looked in."""
+    """A second run with the --run-id of a finished run is refused; --resume of a run that
+    never was names the folder it looked in."""
     out = tmp_path / "out"
     with running(tier="enterprise") as box:
         first = cli(*import_args(export, box.base_url, out, "same"), token=box.token)
         assert first.code == 0, first.err
         again = cli(*import_args(export, box.base_url, out, "same"), token=box.token)
-        assert "--resume same" in check_one_line(again.err, again.code)
+        assert "finished" in check_one_line(again.err, again.code) and "--run-id" in again.err
         unknown = cli(*import_args(None, box.base_url, out, "nosuch"), token=box.token)
         line = check_one_line(unknown.err, unknown.code)
         assert "nosuch" in line and str(out) in line

@@ -103,7 +103,7 @@ def test_refused_record_fails_alone_and_is_reported(tmp_path: Path) -> None:
     assert stages == ["associate", "associate", "import", "validate"]
     rejected = next(line for line in lines if line["stage"] == "validate")
     assert rejected["value"] == "'=HYPERLINK(1)"
-    assert "Resume with" in result.summary_text
+    assert "--resume r1 --output" in result.summary_text and "--replan" in result.summary_text
 
 
 def test_unknown_outcome_is_resent_on_resume(tmp_path: Path) -> None:
@@ -199,10 +199,10 @@ def test_bad_options_are_user_errors(tmp_path: Path, kw: dict[str, Any], message
         run_import(options(tmp_path, **kw), writer_factory=lambda _r: FakeWriter())
 
 
-def test_existing_run_id_is_refused(tmp_path: Path) -> None:
-    """Reusing a run id would mix two runs' journals: it is refused with a hint to resume."""
+def test_finished_run_id_is_refused(tmp_path: Path) -> None:
+    """Reusing a finished run's id would mix two runs' journals: it is refused."""
     run(tmp_path, FakeWriter(), run_id="r1")
-    with pytest.raises(ConfigError, match="--resume r1"):
+    with pytest.raises(ConfigError, match=r"finished .*choose another --run-id"):
         run(tmp_path, FakeWriter(), run_id="r1")
 
 
@@ -229,7 +229,7 @@ def test_interrupt_leaves_a_consistent_journal_that_resumes(tmp_path: Path) -> N
     with sqlite3.connect(journal) as db:
         status = db.execute("SELECT status FROM runs").fetchone()[0]
         landed = db.execute("SELECT COUNT(*) FROM records WHERE state = 'created'").fetchone()[0]
-    assert status == "interrupted"
+    assert status == "stopped"
     # what landed is journaled: three batches before the interrupt, and at most one batch the
     # worker had already picked up
     assert landed == len(writer.store) and 5 <= landed <= 7
