@@ -188,8 +188,23 @@ def company_domain(i: int) -> str:
     return "".join(ch for ch in company_name(i).lower() if ch.isalnum()) + ".example"
 
 
-def _phone(rng: random.Random) -> str:
-    area = rng.choice((212, 312, 415, 512, 617, 646, 206))
+AREAS = (212, 312, 415, 512, 617, 646, 206)
+
+
+def _phone(rng: random.Random, unique: int | None = None) -> str:
+    """A US phone in one of four styles; with ``unique``, a number no other row has
+    (the worst case for preparation: nothing to share between rows)."""
+    if unique is not None:
+        rest = unique // len(AREAS)
+        area, exchange = AREAS[unique % len(AREAS)], 200 + (rest // 10_000) % 800
+        line = rest % 10_000
+        return (
+            f"({area}) {exchange}-{line:04d}",
+            f"+1 {area} {exchange} {line:04d}",
+            f"{area}.{exchange}.{line:04d}",
+            f"{area}-{exchange}-{line:04d} ext. {rng.randint(10, 99)}",
+        )[unique % 4]
+    area = rng.choice(AREAS)
     line = rng.randint(100, 199)
     return rng.choice(
         (
@@ -262,7 +277,12 @@ def contact_email(i: int, companies: int) -> str:
 
 
 def contact_rows(
-    n: int, companies: int, rng: random.Random, rate: float, truth: Truth
+    n: int,
+    companies: int,
+    rng: random.Random,
+    rate: float,
+    truth: Truth,
+    distinct_phones: bool = False,
 ) -> Iterator[list[str]]:
     """``n`` contact rows; a planted duplicate repeats an earlier clean row's email."""
     clean: list[list[str]] = []
@@ -286,7 +306,11 @@ def contact_rows(
             first,
             last,
             {"bad_email": email.replace("@", " at "), "no_email": ""}.get(kind or "", email),
-            "n/a - ask" if kind == "bad_phone" else (_phone(rng) if rng.random() < 0.6 else ""),
+            "n/a - ask"
+            if kind == "bad_phone"
+            else _phone(rng, i)
+            if distinct_phones
+            else (_phone(rng) if rng.random() < 0.6 else ""),
             "",
             rng.choice(TITLES),
             company_name(i % companies) if linked else "",
@@ -346,6 +370,7 @@ def generate_folder(
     tickets: int,
     seed: int = 0,
     dirt: float = 0.05,
+    distinct_phones: bool = False,
 ) -> Dataset:
     """Write companies.csv, contacts.csv and tickets.csv (and truth.json) into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -361,7 +386,7 @@ def generate_folder(
         write_rows(
             folder / "contacts.csv",
             CONTACT_HEADER,
-            contact_rows(contacts, companies, rng, dirt, truths["contacts"]),
+            contact_rows(contacts, companies, rng, dirt, truths["contacts"], distinct_phones),
         )
     if tickets:
         write_rows(
@@ -374,17 +399,32 @@ def generate_folder(
     return dataset
 
 
-def contacts_file(path: Path, rows: int, *, companies: int = 10_000, seed: int = 0) -> Truth:
+def contacts_file(
+    path: Path,
+    rows: int,
+    *,
+    companies: int = 10_000,
+    seed: int = 0,
+    distinct_phones: bool = False,
+) -> Truth:
     """One big contacts.csv (for the preparation benchmark); reused when already made."""
     stamp = path.with_suffix(".json")
-    wanted = {"rows": rows, "companies": companies, "seed": seed, "version": 1}
+    wanted = {
+        "rows": rows,
+        "companies": companies,
+        "seed": seed,
+        "version": 1,
+        "distinct_phones": distinct_phones,
+    }
     if path.is_file() and stamp.is_file():
         saved = json.loads(stamp.read_text())
         if saved.get("params") == wanted:
             return Truth(**saved["truth"])
     path.parent.mkdir(parents=True, exist_ok=True)
     truth = Truth(path.name)
-    truth_rows = contact_rows(rows, companies, random.Random(seed), 0.05, truth)
+    truth_rows = contact_rows(
+        rows, companies, random.Random(seed), 0.05, truth, distinct_phones=distinct_phones
+    )
     write_rows(path, CONTACT_HEADER, truth_rows)
     truth.valid_keys = []  # a million keys is no use to a benchmark
     stamp.write_text(json.dumps({"params": wanted, "truth": asdict(truth)}))
