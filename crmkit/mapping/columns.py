@@ -169,6 +169,8 @@ def _candidates(
 ) -> tuple[list[_Candidate], ColumnMatch | None]:
     """Candidates for one column, or a final decision (ids, read-only, row numbers)."""
     exact = m.exact(column)
+    if exact is not None and exact.prop in ("hubspot_owner_id", "hubspot_team_id"):
+        exact = None  # an owner column holds emails or names: crmkit.sources.owners resolves it
     if exact is None:
         skip = kind_of_unimported(m.object_type, column)
         if skip is not None:

@@ -23,6 +23,7 @@ ROLES = (
     "company_id",
     "ticket_id",
     "full_name",
+    "owner",
 )
 """Linking roles a column can play besides (or instead of) a property; the planner uses them."""
 

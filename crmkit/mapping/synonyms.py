@@ -309,7 +309,7 @@ def kind_of_unimported(object_type: str, header: str) -> tuple[str, str | None] 
     if _SYSTEM.match(norm):
         return "system column of the source CRM: not imported", None
     if _OWNER.match(norm):
-        return "source CRM user: not matched to HubSpot owners (set it in a mapping file)", None
+        return "source CRM user: not imported as is; matched to a HubSpot owner", "owner"
     if _GENERIC_ID.match(norm):
         return "looks like an internal id: not imported (kept as the source id)", "source_id"
     for other, words in _OWN_ID_WORDS.items():

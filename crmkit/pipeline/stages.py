@@ -94,6 +94,10 @@ def _make_plan(run: Run) -> ImportPlan:
         schema_for=schema_for,
         sources=run.options.source_overrides(),
     )
+    from crmkit.sources.owners import resolve_owners
+
+    client = getattr(run.writer, "client", None)  # owner columns → hubspot_owner_id
+    resolve_owners(prepared, None if client is None else client.owners)
     killpoint("validated")
     return build_plan(
         prepared, create_contacts_from_tickets=run.options.create_contacts_from_tickets

@@ -10,7 +10,7 @@ import pandas as pd
 from crmkit.coerce.text import split_full_name
 from crmkit.plan.companies import CompanyIndex
 from crmkit.plan.dedupe import is_empty
-from crmkit.plan.keys import column
+from crmkit.plan.keys import SOURCE_ID, column
 from crmkit.plan.linking import (
     CONTACT_NAME,
     PHONES_IN_TEXT,
@@ -18,6 +18,7 @@ from crmkit.plan.linking import (
     company_names,
     first_item,
     link_to_companies,
+    links_by_company_id,
     phone_index,
     plan_warning,
     requesters,
@@ -25,6 +26,8 @@ from crmkit.plan.linking import (
 )
 from crmkit.plan.model import PlannedLink, PlannedRecord
 from crmkit.schema import DEFAULT_TICKET_PIPELINE, TICKET_PIPELINES
+
+CONTACT_ID = "_contact_id"
 
 
 def first_stage(pipeline: str) -> str:
@@ -81,6 +84,7 @@ def link_tickets(
     out = Linked()
     email, reason = requesters(frame)
     if contacts is not None:
+        requesters_by_id(frame, email, reason, *contacts)
         out.issues.extend(
             requesters_by_phone(
                 frame, email, reason, lambda: phone_index(*contacts), file=file, keys=keys
@@ -143,7 +147,9 @@ def link_tickets(
     via = via[via.notna()]
     for key, company in zip(keys[via.index].tolist(), via.tolist(), strict=True):
         out.links.append(PlannedLink("tickets", key, "companies", company, "via_contact"))
-    rest = ~linkable
+    by_id = links_by_company_id(index, "tickets", frame, keys)  # Case.AccountId, organization_id
+    out.links.extend(by_id.links)
+    rest = ~linkable & ~keys.index.isin(list(by_id.company_of_label))
     if rest.any():
         names = company_names(frame)
         found = link_to_companies(
@@ -153,3 +159,27 @@ def link_tickets(
         out.links.extend(found.links)
         out.issues.extend(found.issues)
     return out
+
+
+def requesters_by_id(
+    frame: pd.DataFrame,
+    email: pd.Series,
+    reason: pd.Series,
+    contacts: pd.DataFrame,
+    keys: pd.Series,
+) -> None:
+    """A ticket naming its contact by the source CRM's id (Salesforce ``Case.ContactId``,
+    Zendesk ``requester_id``) links that contact; the id is exact, so it wins over an email.
+
+    Fills ``email``/``reason`` in place (``contact_id``).
+    """
+    ids = column(frame, CONTACT_ID)
+    if not (ids != "").any() or SOURCE_ID not in contacts.columns:
+        return
+    own = column(contacts, SOURCE_ID)
+    by_id = {i: k for i, k in zip(own.tolist(), keys.tolist(), strict=True) if i}
+    found = ids.map(by_id)
+    hit = found.notna()
+    if hit.any():
+        email.loc[hit] = found[hit]
+        reason.loc[hit] = "contact_id"

@@ -208,8 +208,9 @@ def _place(path: Path, found: Discovery, *, taken: set[str]) -> None:
     known = _known(stem, suffix)
     if known is not None:
         if not known.role:
+            why = known.why if "not imported" in known.why else f"{known.why}: not imported"
             found.unplaced.append(
-                Unplaced(name, f"{known.why}: crmkit imports companies, contacts and tickets only")
+                Unplaced(name, f"{why} (crmkit imports companies, contacts and tickets)")
             )
         elif known.role in taken:
             found.unplaced.append(Unplaced(name, f"--{known.role} names the {known.role} files"))

@@ -168,7 +168,7 @@ def test_unknown_headers_stay_unmapped(object_type: str, header: str) -> None:
         ("contacts", "Account ID", "company_id"),
         ("contacts", "Created By", None),
         ("contacts", "Last Modified", None),
-        ("contacts", "Contact Owner", None),
+        ("contacts", "Contact Owner", "owner"),
         ("contacts", "(Do Not Modify) Row Checksum", None),
         ("companies", "Account Number", "source_id"),
         ("companies", "Company ID", "source_id"),
@@ -176,7 +176,7 @@ def test_unknown_headers_stay_unmapped(object_type: str, header: str) -> None:
         ("tickets", "Case Number", "source_id"),
         ("tickets", "Requester ID", "contact_id"),
         ("tickets", "Organization ID", "company_id"),
-        ("tickets", "Assignee", None),
+        ("tickets", "Assignee", "owner"),
     ],
 )
 def test_ids_and_index_columns_not_imported(

@@ -1,0 +1,124 @@
+"""A Salesforce data export (folder or zip) and an owner column land whole over HTTP, with
+their links by id and their owners; owners that do not resolve are reported, never guessed."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sources_support import imported, planned_keys, planned_links, read_portal
+
+from crmkit.sandbox import RunningSandbox, running
+
+SALESFORCE = Path(__file__).parent / "fixtures" / "salesforce"
+OWNERS = (
+    {"email": "dana@corp.test", "firstName": "Dana", "lastName": "Whitfield"},
+    {"email": "sam.a@corp.test", "firstName": "Sam", "lastName": "Lee"},
+    {"email": "sam.b@corp.test", "firstName": "Sam", "lastName": "Lee"},
+    {"email": "raj@corp.test", "firstName": "Raj", "lastName": "Patel"},
+)
+
+
+@pytest.fixture
+def sandbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[RunningSandbox]:
+    with running(tier="enterprise") as box:
+        box.add_owners(*OWNERS)
+        monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", box.token)
+        yield box
+
+
+def _owner_ids(box: RunningSandbox) -> dict[str, str]:
+    from crmkit.hubspot import HubSpotClient
+
+    return {o["email"]: o["id"] for o in HubSpotClient(box.base_url, box.token).owners()}
+
+
+@pytest.mark.parametrize("packed", [False, True], ids=["folder", "zip"])
+def test_a_salesforce_export_lands_whole_with_links_and_owners(
+    sandbox: RunningSandbox, tmp_path: Path, packed: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Account/Contact/Lead/Case by their file names, links by AccountId and ContactId, owners
+    by OwnerId through User.csv; Note.csv is named as not imported."""
+    source = SALESFORCE
+    if packed:
+        source = tmp_path / "WE_00D5g000004ABCD_1.zip"
+        with zipfile.ZipFile(source, "w") as zf:
+            for path in SALESFORCE.glob("*.csv"):
+                zf.write(path, path.name)
+    code, report, plan = imported(source, tmp_path / "out", sandbox.base_url)
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    assert "contacts ← Lead.csv: Salesforce Lead (lifecycle stage lead)" in printed
+    assert "owners ← User.csv" in printed
+    assert "not imported: Note.csv" in printed
+    objects = report["objects"]
+    assert {t: (o["rows"], o["created"], o["rejected"]) for t, o in objects.items()} == {
+        "companies": (2, 2, 0),
+        "contacts": (4, 4, 0),
+        "tickets": (2, 2, 0),
+    }
+    state = read_portal(sandbox.base_url, sandbox.token)
+    assert state.counts == planned_keys(plan)
+    assert state.links == planned_links(plan)
+    assert {
+        ("contacts", "maria.garcia@northwind.test", "companies", "company:id:0015g00000NwTrdAAB"),
+        ("contacts", "ada@bluebird.test", "companies", "company:id:0015g00000BlBrdAAC"),
+        ("tickets", "ticket:id:5005g00000XyZaBAAV", "contacts", "maria.garcia@northwind.test"),
+        ("tickets", "ticket:id:5005g00000XyZbBAAV", "companies", "company:id:0015g00000BlBrdAAC"),
+    } <= state.links
+    petra = next(r for r in plan.records["contacts"] if r.key == "petra@greenfield.test")
+    assert petra.properties["lifecyclestage"] == "lead"
+    dana = _owner_ids(sandbox)["dana@corp.test"]
+    owned = {r.key for t in plan.records for r in plan.records[t]
+             if r.properties.get("hubspot_owner_id") == dana}  # fmt: skip
+    assert owned == {
+        "company:id:0015g00000NwTrdAAB",
+        "maria.garcia@northwind.test",
+        "petra@greenfield.test",
+        "ticket:id:5005g00000XyZaBAAV",
+    }
+    found = {(i.file, i.row, i.category) for i in plan.issues if "OWNER" in i.category}
+    assert found == {
+        ("Account.csv", 3, "COULD_NOT_FIND_OWNER"),  # Old Timer is no portal owner
+        ("Contact.csv", 4, "COULD_NOT_FIND_OWNER"),
+        ("Contact.csv", 3, "MULTIPLE_OWNERS_FOUND"),  # two portal owners are named Sam Lee
+        ("Case.csv", 3, "MULTIPLE_OWNERS_FOUND"),
+    }
+    assert report["errors_by_category"] == {}  # warnings only: every record landed
+
+
+def test_an_owner_column_resolves_by_email_and_by_name(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "contacts.csv").write_text(
+        "Email,First Name,Contact Owner\n"
+        "a@x.test,Ann,raj@corp.test\n"
+        "b@x.test,Bo,  dana   WHITFIELD \n"
+        "c@x.test,Cy,Sam Lee\n"
+        "d@x.test,Di,Nobody Here\n"
+        "e@x.test,Ed,\n",
+        encoding="utf-8",
+    )
+    code, report, plan = imported(folder, tmp_path / "out", sandbox.base_url)
+    assert code == 0
+    ids = _owner_ids(sandbox)
+    owner = {r.key: r.properties.get("hubspot_owner_id") for r in plan.records["contacts"]}
+    assert owner == {
+        "a@x.test": ids["raj@corp.test"],
+        "b@x.test": ids["dana@corp.test"],
+        "c@x.test": None,
+        "d@x.test": None,
+        "e@x.test": None,
+    }
+    issues = {i.row: (i.category, i.column) for i in plan.issues if "OWNER" in i.category}
+    assert issues == {
+        4: ("MULTIPLE_OWNERS_FOUND", "Contact Owner"),
+        5: ("COULD_NOT_FIND_OWNER", "Contact Owner"),
+    }
+    assert report["objects"]["contacts"]["created"] == 5
+    shutil.rmtree(folder)
