@@ -13,6 +13,7 @@ from typing import Any
 
 from crmkit.errors import ConfigError, ConflictError
 from crmkit.hubspot.endpoints import (
+    ACCOUNT_DETAILS_PATH,
     ASSOCIATION_BATCH_SIZE,
     ASSOCIATION_READ_SIZE,
     BATCH_ACTIONS,
@@ -163,6 +164,13 @@ class HubSpotClient(Transport):
         ``industry``) is refused by the portal with a ValidationError.
         """
         return self.patch_property(object_type, name, {"options": [dict(o) for o in options]})
+
+    # -- the account -----------------------------------------------------------------------
+
+    def account_details(self) -> dict[str, Any]:
+        """``GET /account-info/v3/details``: ``portalId`` (the hub id), account type, time
+        zone, currency, UI domain, data hosting location. Any token may read it."""
+        return self._call("GET", ACCOUNT_DETAILS_PATH).body
 
     # -- owners and pipelines ------------------------------------------------------------
 

@@ -10,7 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from crmkit.errors import AuthError, ConfigError, HubSpotError, NotFoundError
+from crmkit.errors import (
+    AuthError,
+    ConfigError,
+    HubSpotError,
+    HubSpotValidationError,
+    NotAnApiError,
+    NotFoundError,
+)
 from crmkit.hubspot import HubSpotClient, RateLimitPolicy, token_from_env, write_isolated
 from crmkit.hubspot.isolation import TRANSIENT_EXHAUSTED, InputOutcome
 from crmkit.pipeline.options import MAX_BATCH, ImportOptions
@@ -29,6 +36,8 @@ class HubSpotWriter:
         self.client = client
         self.run_started = run_started
         self._schemas: dict[str, Schema] = {}
+        self._portal: str | None = None
+        self._asked_portal = False
 
     # records -----------------------------------------------------------------------------
     def write(self, object_type: str, records: Sequence[PlannedRecord]) -> list[RecordOutcome]:
@@ -138,6 +147,22 @@ class HubSpotWriter:
                     " required), then run again"
                 ) from None
             self._schemas[object_type] = Schema.from_api(object_type, existing)
+
+    def portal_id(self) -> str | None:
+        """The portal's hub id (``GET /account-info/v3/details``), asked once; None when the
+        portal does not say (an API that lacks the endpoint), so a resume cannot compare."""
+        if not self._asked_portal:
+            self._asked_portal = True
+            try:
+                portal = self.client.account_details().get("portalId")
+            except (NotFoundError, HubSpotValidationError, NotAnApiError):
+                portal = None
+            except AuthError as exc:
+                if exc.status != 403:
+                    raise
+                portal = None
+            self._portal = str(portal) if portal not in (None, "") else None
+        return self._portal
 
     def schema_for(self, object_type: str) -> Schema:
         """The portal's own properties (custom ones included) to map and validate against."""

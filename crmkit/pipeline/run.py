@@ -93,7 +93,10 @@ def start_run(options: ImportOptions, *, writer_factory: WriterFactory | None = 
             run.writer = (writer_factory or _hubspot_writer)(run)
             _check_portal(run)
         except BaseException:
-            abandon_run(run, "failed", None)
+            if run.resumed:  # refused before any work: the run stays as it was
+                run.journal.close()
+            else:
+                abandon_run(run, "failed", None)
             raise
     return run
 

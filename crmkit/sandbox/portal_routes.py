@@ -1,4 +1,5 @@
-"""Routes for the portal's settings: owners, pipelines, property changes, association labels.
+"""Routes for the portal's settings: owners, pipelines, property changes, association labels,
+and the account's identity.
 
 Kept apart from ``app.py`` (objects, search, associations, admin) so each file holds one part
 of the API; ``add_routes`` is called by ``build_app``.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from crmkit.sandbox import associations, owners, pipelines, properties
+from crmkit.sandbox import account, associations, owners, pipelines, properties
 from crmkit.sandbox.http import path_type, query_of, read_body, wrap
 from crmkit.sandbox.replies import Reply
 from crmkit.sandbox.state import STATE
@@ -26,6 +27,12 @@ def add_routes(r: web.UrlDispatcher) -> None:
     r.add_post("/crm/v3/pipelines/{type}/{pipeline}/stages", wrap(_create_stage))
     r.add_patch("/crm/v3/properties/{type}/{name}", wrap(_patch_property))
     r.add_get("/crm/v4/associations/{from}/{to}/labels", wrap(_labels))
+    r.add_get("/account-info/v3/details", wrap(_account_details))
+
+
+async def _account_details(request: web.Request) -> Reply:
+    state = request.app[STATE]
+    return await state.call(account.details, state.store.account)
 
 
 async def _list_owners(request: web.Request) -> Reply:

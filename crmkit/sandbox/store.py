@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from crmkit.sandbox.account import AccountTable
 from crmkit.sandbox.owners import OwnerTable
 from crmkit.sandbox.pipelines import PipelineTable
 from crmkit.sandbox.replies import JSON, iso
@@ -83,6 +84,7 @@ class Store:
             self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.executescript(_TABLES)
         self.owners = OwnerTable(self._conn)
+        self.account = AccountTable(self._conn)
         self.pipelines = PipelineTable(self._conn)
         self._schemas: dict[str, dict[str, JSON]] = {}
         self._uniques: dict[str, frozenset[str]] = {}
