@@ -272,6 +272,7 @@ def summary_text(report: dict[str, Any], accounting: Accounting, resume_hint: st
     if unplaced:  # a file left out is never silent (crmkit.sources.discover)
         named = "; ".join(f"{u['file']} ({u['reason']})" for u in unplaced[:5])
         lines.append(f"Files not imported: {len(unplaced)}: {named}")
+    lines.extend(f"Note: {note}" for note in report.get("sources", {}).get("notes", [])[:10])
     if resume_hint:
         lines.append(resume_hint)
     files = report["files"]

@@ -5,8 +5,7 @@ little their system needs to mean in HubSpot what they meant there:
 
 - Salesforce ``Lead.csv``: contacts with lifecycle stage ``lead`` (a column added when the file
   has none); ``User.csv`` is the directory ``OwnerId`` resolves through.
-- Zendesk ``users.json``: end users are contacts; agents and admins are the directory that
-  ``assignee_id`` resolves through (and are said to be left out of the contacts).
+- Zendesk's files: see :mod:`crmkit.sources.zendesk` (agents are the owner directory).
 
 Relations stay ids (``AccountId``, ``ContactId``, ``requester_id``, ``organization_id``): the
 mapping gives them linking roles and the planner links by them.
@@ -19,10 +18,9 @@ from pathlib import Path
 
 from crmkit.io import SourceTable
 from crmkit.sources.discover import Discovery, Source
-from crmkit.sources.jsonrecords import is_json, read_json, read_records, table_of
+from crmkit.sources.jsonrecords import is_json, read_json
 
 LIFECYCLE_COLUMN = "Lifecycle Stage"
-STAFF_ROLES = ("agent", "admin")
 
 
 @dataclass(frozen=True)
@@ -61,7 +59,9 @@ def read_sources(discovery: Discovery) -> SourceTables:
 
 
 def _plain_csv(source: Source) -> bool:
-    shaped = source.system is not None and source.path.stem.lower() in ("lead", "users")
+    shaped = source.system == "zendesk" or (
+        source.system == "salesforce" and source.path.stem.lower() == "lead"
+    )
     return source.path.suffix.lower() in (".csv", ".txt", ".tsv") and not shaped
 
 
@@ -75,8 +75,10 @@ def _shaped(source: Source, table: SourceTable, out: SourceTables) -> SourceTabl
     stem = source.path.stem.lower()
     if source.system == "salesforce" and stem == "lead":
         return with_lifecycle(table, "lead")
-    if source.system == "zendesk" and stem == "users":
-        return _zendesk_end_users(source.path, table, out)
+    if source.system == "zendesk":
+        from crmkit.sources import zendesk
+
+        return zendesk.shape(source.path, table, lambda staff: out.users.update(_users(staff)))
     return table
 
 
@@ -93,30 +95,11 @@ def with_lifecycle(table: SourceTable, stage: str) -> SourceTable:
     return table
 
 
-def _zendesk_end_users(path: Path, table: SourceTable, out: SourceTables) -> SourceTable:
-    """End users become contacts; agents and admins become the owner directory."""
-    if "role" not in table.frame.columns:
-        return table
-    staff = table.frame["role"].str.strip().str.lower().isin(STAFF_ROLES)
-    if not staff.any():
-        return table
-    out.users.update(_users(table.frame[staff], source=table))
-    rows = [
-        (n, r) for n, r in read_records(path) if str(r.get("role", "")).lower() not in STAFF_ROLES
-    ]
-    kept = table_of(path, rows)
-    kept.notes.append(
-        f"{int(staff.sum())} agent/admin user(s) are owners (for assignee_id), not contacts"
-    )
-    return kept
-
-
-def _users(table: SourceTable | object, source: SourceTable | None = None) -> dict[str, SourceUser]:
+def _users(table: SourceTable) -> dict[str, SourceUser]:
     """Id → user from a Salesforce ``User.csv``, a Zendesk users file or an owners file."""
     import pandas as pd
 
-    frame = table.frame if isinstance(table, SourceTable) else table
-    assert isinstance(frame, pd.DataFrame)
+    frame = table.frame
     cols = {str(c).strip().lower().replace("_", "").replace(" ", ""): c for c in frame.columns}
 
     def col(*names: str) -> pd.Series:

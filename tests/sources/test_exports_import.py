@@ -14,11 +14,14 @@ from sources_support import imported, planned_keys, planned_links, read_portal
 from crmkit.sandbox import RunningSandbox, running
 
 SALESFORCE = Path(__file__).parent / "fixtures" / "salesforce"
+ZENDESK = Path(__file__).parent / "fixtures" / "zendesk"
+ZENDESK_CSV = Path(__file__).parents[1] / "realworld" / "exports" / "zendesk" / "tickets.csv"
 OWNERS = (
     {"email": "dana@corp.test", "firstName": "Dana", "lastName": "Whitfield"},
     {"email": "sam.a@corp.test", "firstName": "Sam", "lastName": "Lee"},
     {"email": "sam.b@corp.test", "firstName": "Sam", "lastName": "Lee"},
     {"email": "raj@corp.test", "firstName": "Raj", "lastName": "Patel"},
+    {"email": "agent.kim@corp.test", "firstName": "Kim", "lastName": "Agent"},
 )
 
 
@@ -121,4 +124,52 @@ def test_an_owner_column_resolves_by_email_and_by_name(
         5: ("COULD_NOT_FIND_OWNER", "Contact Owner"),
     }
     assert report["objects"]["contacts"]["created"] == 5
-    shutil.rmtree(folder)
+
+
+def test_a_zendesk_export_lands_whole_with_links_and_owners(
+    sandbox: RunningSandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """organizations.json (API pages), users.json and tickets.json (NDJSON): links by
+    organization_id and requester_id, assignees through the agents in users.json."""
+    code, report, plan = imported(ZENDESK, tmp_path / "out", sandbox.base_url)
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    assert "companies ← organizations.json: Zendesk organizations" in printed
+    assert {t: (o["rows"], o["created"]) for t, o in report["objects"].items()} == {
+        "companies": (2, 2),
+        "contacts": (3, 3),  # the agent and the admin are owners, not contacts
+        "tickets": (3, 3),
+    }
+    assert any("2 agent/admin user(s) are owners" in n for n in report["sources"]["notes"])
+    state = read_portal(sandbox.base_url, sandbox.token)
+    assert state.counts == planned_keys(plan)
+    assert state.links == planned_links(plan)
+    assert {
+        ("contacts", "priya@nimbus.test", "companies", "company:id:361"),
+        ("tickets", "ticket:id:7001", "contacts", "priya@nimbus.test"),
+        ("tickets", "ticket:id:7003", "contacts", "jo@gmail.test"),
+        ("tickets", "ticket:id:7002", "companies", "company:id:362"),
+    } <= state.links
+    companies = {r.key: r.properties for r in plan.records["companies"]}
+    assert companies["company:id:362"]["domain"] == "orchard.test"  # first of domain_names
+    assert "website" not in companies["company:id:362"]  # url is the API's, not a web site
+    kim = _owner_ids(sandbox)["agent.kim@corp.test"]
+    tickets = {r.key: r.properties for r in plan.records["tickets"]}
+    assert tickets["ticket:id:7001"]["hubspot_owner_id"] == kim
+    assert [(i.file, i.row, i.category) for i in plan.issues if "OWNER" in i.category] == [
+        ("tickets.json", 2, "COULD_NOT_FIND_OWNER")  # the admin is no portal owner
+    ]
+
+
+def test_a_zendesk_csv_ticket_export_is_placed_by_its_headers(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    shutil.copy(ZENDESK_CSV, folder / "export-2024-04-05-1507-1234567-7f3e.csv")
+    code, report, _plan = imported(folder, tmp_path / "out", sandbox.base_url)
+    assert code == 0
+    assert report["sources"]["sources"][0]["role"] == "tickets"
+    tickets = report["objects"]["tickets"]
+    assert tickets["rows"] == tickets["created"] + tickets["rejected"] + tickets["duplicates"]
+    assert tickets["created"] > 0
