@@ -6,17 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import (
-    CliRunner,
-    import_args,
-    journal_states,
-    journal_status,
-    planned_keys,
-    portal_keys,
-)
-from stub import Canned, Seen, hubspot_error, misbehaving
 
 from crmkit.sandbox import running
+from tests.support.cli import CliRunner, import_args
+from tests.support.journal import journal_keys as planned_keys
+from tests.support.journal import journal_states, journal_status
+from tests.support.portal import portal_keys
+from tests.support.stub_server import Canned, Seen, hubspot_error, misbehaving
 
 OLD, NEW = "pat-na1-old-token-0000", "pat-na1-new-token-1111"
 UNAUTHORIZED = hubspot_error(

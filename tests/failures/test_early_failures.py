@@ -7,10 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import CliRunner, import_args, write_export
-from stub import Canned, Seen, hubspot_error, misbehaving
 
 from crmkit.sandbox import running
+from tests.failures.export import write_export
+from tests.support.cli import CliRunner, import_args
+from tests.support.stub_server import Canned, Seen, hubspot_error, misbehaving
 
 
 def test_portal_failing_while_its_schema_is_read(

@@ -8,17 +8,11 @@ import signal
 import threading
 from pathlib import Path
 
-from conftest import (
-    CliRunner,
-    Restartable,
-    import_args,
-    journal_states,
-    journal_status,
-    journaled_keys,
-    planned_keys,
-    portal_keys,
-    when_batches,
-)
+from tests.support.cli import CliRunner, import_args
+from tests.support.journal import journal_keys as planned_keys
+from tests.support.journal import journal_states, journal_status, journaled_keys, when_batches
+from tests.support.portal import portal_keys
+from tests.support.sandbox_api import Restartable
 
 
 def assert_consistent(run_dir: Path, base_url: str, token: str) -> None:

@@ -9,20 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import (
-    TICKETS,
-    CliRunner,
-    import_args,
-    journal_states,
-    planned_keys,
-    portal_keys,
-    write_export,
-)
-from stub import Canned, Seen, hubspot_error, misbehaving
 
 from crmkit.hubspot import HubSpotClient
 from crmkit.sandbox import running
 from crmkit.schema import IMPORT_KEY_PROPERTY, import_key_definition
+from tests.failures.export import TICKETS, write_export
+from tests.support.cli import CliRunner, import_args
+from tests.support.journal import journal_keys as planned_keys
+from tests.support.journal import journal_states
+from tests.support.portal import portal_keys
+from tests.support.stub_server import Canned, Seen, hubspot_error, misbehaving
 
 
 def errors_csv(run_dir: Path) -> list[dict[str, str]]:

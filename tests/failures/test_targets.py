@@ -9,10 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import CliRunner, free_port, import_args
-from stub import Canned, Seen, misbehaving
 
 from crmkit.sandbox import running
+from tests.support.cli import CliRunner, free_port, import_args
+from tests.support.stub_server import Canned, Seen, misbehaving
 
 TOKEN = "pat-na1-secret-9f8e7d6c"
 LOGIN_PAGE = (

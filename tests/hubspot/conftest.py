@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from hs_fakes import FakeClock
+
+from tests.support.clock import FakeClock
 
 
 @pytest.fixture

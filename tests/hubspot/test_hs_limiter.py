@@ -6,10 +6,10 @@ import threading
 import time
 
 import pytest
-from hs_fakes import FakeClock
 
 from crmkit.hubspot.limiter import RateLimiter
 from crmkit.hubspot.policy import RateLimitPolicy
+from tests.support.clock import FakeClock
 
 
 def make(

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 import requests
-from hs_fakes import FakeClock
 
 from crmkit.errors import (
     AuthError,
@@ -21,6 +20,7 @@ from crmkit.errors import (
 from crmkit.hubspot import HubSpotClient, RateLimitPolicy, RetryPolicy, write_isolated
 from crmkit.hubspot.stats import RequestEvent
 from crmkit.sandbox import RunningSandbox, running
+from tests.support.clock import FakeClock
 
 FAST = RetryPolicy(base_delay_s=0.01, max_delay_s=0.05, timeout_s=5.0)
 WINDOW_S = 0.5

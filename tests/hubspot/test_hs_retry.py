@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from hs_fakes import FakeClock
 
 from crmkit.errors import (
     AuthError,
@@ -25,6 +24,7 @@ from crmkit.hubspot.retry import (
     is_retryable,
     should_stop,
 )
+from tests.support.clock import FakeClock
 
 POLICY = RetryPolicy()
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import threading
 
-from hs_fakes import FakeClock
-
 from crmkit.hubspot.stats import ClientStats, RequestEvent
+from tests.support.clock import FakeClock
 
 
 def event(t: float, attempt: int = 1, outcome: str = "ok") -> RequestEvent:

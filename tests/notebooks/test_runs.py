@@ -13,7 +13,7 @@ from typing import Any
 
 import papermill
 import pytest
-from conftest import NEW_FROM_TICKETS, TRUTH, write_folder
+from tests.notebooks.small_export import NEW_FROM_TICKETS, TRUTH, write_folder
 
 from crmkit.notebooks import NOTEBOOKS_DIR, run_notebooks
 from crmkit.notebooks.records import read_records

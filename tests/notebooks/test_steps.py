@@ -9,7 +9,7 @@ from typing import Any
 
 import nbformat
 import pytest
-from conftest import NEW_FROM_TICKETS, TRUTH
+from tests.notebooks.small_export import NEW_FROM_TICKETS, TRUTH
 
 from crmkit.errors import ConfigError
 from crmkit.notebooks import steps

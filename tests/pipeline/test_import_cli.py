@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from portal import planned_keys, planned_links, read_portal
 
 from crmkit.cli import main
 from crmkit.hubspot import RetryPolicy
 from crmkit.pipeline import ImportOptions, run_import
 from crmkit.plan.model import ImportPlan
 from crmkit.sandbox import running
+from tests.support.portal import planned_keys, planned_links, read_portal
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO = REPO / "data"

@@ -10,8 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pipeline_fakes import make_plan, record
-from portal import planned_keys, planned_links, read_portal
 
 from crmkit.cli import main
 from crmkit.hubspot import RetryPolicy
@@ -19,6 +17,8 @@ from crmkit.pipeline import ImportOptions, rollback, run_import
 from crmkit.pipeline.options import ImportResult
 from crmkit.plan.model import ImportPlan
 from crmkit.sandbox import RunningSandbox, running
+from tests.support.pipeline_fakes import make_plan, record
+from tests.support.portal import planned_keys, planned_links, read_portal
 
 FAST_RETRY = RetryPolicy(max_attempts=8, base_delay_s=0.01, max_delay_s=0.05, timeout_s=5.0)
 

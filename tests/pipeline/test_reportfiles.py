@@ -6,10 +6,10 @@ import csv
 from pathlib import Path
 
 import pytest
-from pipeline_fakes import make_plan
 
 from crmkit.issues import RowIssue
 from crmkit.pipeline.reportfiles import error_rows, safe_cell, timeline, write_errors_csv
+from tests.support.pipeline_fakes import make_plan
 
 
 @pytest.mark.parametrize(

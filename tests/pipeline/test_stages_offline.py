@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pipeline_fakes import FakeWriter, make_plan
 
 from crmkit.errors import ConfigError, InternalError
 from crmkit.pipeline import ImportOptions, rollback, run_import
 from crmkit.pipeline.options import ImportResult
+from tests.support.pipeline_fakes import FakeWriter, make_plan
 
 
 def options(tmp_path: Path, **kw: Any) -> ImportOptions:

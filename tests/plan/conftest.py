@@ -11,7 +11,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from plan_fakes import FakeObject, FakePrepared, make_frame, make_object
+
+from tests.support.plan_fakes import FakeObject, FakePrepared, make_frame, make_object
 
 MakePrepared = Callable[..., FakePrepared]
 

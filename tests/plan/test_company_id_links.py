@@ -6,9 +6,8 @@ a person links by that id before any guess from the email domain or the name.
 
 from __future__ import annotations
 
-from plan_fakes import FakePrepared, make_object
-
 from crmkit.plan import build_plan
+from tests.support.plan_fakes import FakePrepared, make_object
 
 
 def _links(contacts: list[dict[str, str]]) -> set[tuple[str, str, str]]:

@@ -8,13 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rw_support import EXPORTS, planned
 
 from crmkit import OBJECT_TYPES
 from crmkit.cli import main
 from crmkit.hubspot import HubSpotClient, RetryPolicy
 from crmkit.pipeline import ImportOptions, run_import
 from crmkit.sandbox import RunningSandbox, running
+from tests.realworld.rw_support import EXPORTS, planned
 
 FAST_RETRY = RetryPolicy(max_attempts=4, base_delay_s=0.01, max_delay_s=0.05, timeout_s=5.0)
 KEY = {"contacts": "email", "companies": "crmkit_import_key", "tickets": "crmkit_import_key"}

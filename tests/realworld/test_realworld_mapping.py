@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from rw_expected import COLUMNS, ROLES, VALUES, Choice
-from rw_support import prepared
 
 from crmkit.mapping import Mapping
+from tests.realworld.rw_expected import COLUMNS, ROLES, VALUES, Choice
+from tests.realworld.rw_support import prepared
 
 CASES = [(s, t) for s, by_type in COLUMNS.items() for t in by_type]
 ROLE_CASES = [

@@ -6,10 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from rw_support import EXPORTS
-
 from crmkit.plan import build_plan
 from crmkit.prepare import prepare_folder
+from tests.realworld.rw_support import EXPORTS
 
 
 def test_zoho_account_types_without_a_hubspot_option(tmp_path: Path) -> None:

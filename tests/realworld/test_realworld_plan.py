@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from rw_outcomes import (
+
+from crmkit.plan import ImportPlan, PlannedRecord
+from tests.realworld.rw_outcomes import (
     CONTACT_COMPANY,
     FROM_TICKETS,
     KNOWN_GAPS,
@@ -14,9 +16,7 @@ from rw_outcomes import (
     VALUES_SENT,
     WEAK_REVIEW,
 )
-from rw_support import SYSTEMS, planned, prepared
-
-from crmkit.plan import ImportPlan, PlannedRecord
+from tests.realworld.rw_support import SYSTEMS, planned, prepared
 
 
 def _case(*values: str) -> object:

@@ -16,10 +16,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from corpus import CASES, Case
 
 from crmkit.cli import main
 from crmkit.report import failed_rows_table
+from tests.reliability.corpus import CASES, Case
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 OBJECT_OF = {"contacts.csv": "contacts", "tickets.csv": "tickets", "companies.csv": "companies"}

@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import MakeDataset
-from readback import differences, planned_properties, read_back
 
 from crmkit.pipeline import ImportOptions, run_import
 from crmkit.plan.model import ImportPlan
 from crmkit.sandbox import RunningSandbox, running
+from tests.support.cli import MakeDataset
+from tests.support.portal import differences, planned_properties, read_back
 
 DEADLINE_S = 300
 

@@ -13,11 +13,10 @@ import json
 import subprocess
 from pathlib import Path
 
-from conftest import MakeDataset, run_cli
-from readback import differences, planned_properties, read_back
-
 from crmkit.plan.model import ImportPlan
 from crmkit.sandbox import RunningSandbox, running
+from tests.support.cli import MakeDataset, run_cli
+from tests.support.portal import differences, planned_properties, read_back
 
 DAILY = 14
 MAX_DAYS = 10

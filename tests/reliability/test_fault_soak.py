@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import MakeDataset
-from readback import differences, planned_properties, read_back
 
 from crmkit import OBJECT_TYPES
 from crmkit.hubspot import RetryPolicy
 from crmkit.pipeline import ImportOptions, run_import
 from crmkit.plan.model import ImportPlan
 from crmkit.sandbox import FAULT_KINDS, running
+from tests.support.cli import MakeDataset
+from tests.support.portal import differences, planned_properties, read_back
 
 RETRY = RetryPolicy(max_attempts=10, base_delay_s=0.01, max_delay_s=0.05, timeout_s=5.0)
 TIER, PER_WINDOW = "starter", 100

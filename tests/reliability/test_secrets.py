@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 import requests
-from conftest import REPO, MakeDataset, run_cli
 
 from crmkit.sandbox import running
+from tests.support.cli import REPO, MakeDataset, run_cli
 
 
 def a_token() -> str:

@@ -1,11 +1,12 @@
-"""Fixtures for the report tests (helpers live in report_scenarios.py)."""
+"""Fixtures for the report tests (helpers live in tests/support/report_scenarios.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from report_scenarios import batch, make_report
+
+from tests.support.report_scenarios import batch, make_report
 
 
 @pytest.fixture

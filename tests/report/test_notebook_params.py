@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from nb_builders import code, notebook, save
 
 from crmkit.errors import ConfigError
 from crmkit.notebooks.params import (
@@ -16,6 +15,7 @@ from crmkit.notebooks.params import (
     parse_value,
     resolve_parameters,
 )
+from tests.support.notebook_builders import code, notebook, save
 
 PARAMETER_CELL = """\
 data_dir = "data"  # folder with the CSV files

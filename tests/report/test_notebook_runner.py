@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from nb_builders import code, markdown, notebook, save
 from plotly.offline import get_plotlyjs
 
 from crmkit.errors import ConfigError, NotebookError
 from crmkit.notebooks import run_notebooks
 from crmkit.report.html import find_network_references
+from tests.support.notebook_builders import code, markdown, notebook, save
 
 TOKEN = "pat-na1-runner-test-token-0123456789"
 PARAMETERS = """\
@@ -64,7 +64,7 @@ def write_notebooks(folder: Path, report: dict[str, Any]) -> list[Path]:
 @pytest.fixture(scope="module")
 def batch_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """One run of two notebooks with -p values, a token in the environment and a fixed id."""
-    from report_scenarios import batch, make_report
+    from tests.support.report_scenarios import batch, make_report
 
     root = tmp_path_factory.mktemp("batch")
     report = make_report(

@@ -7,9 +7,9 @@ from typing import Any
 
 import plotly.graph_objects as go
 import pytest
-from report_scenarios import batch, make_report
 
 from crmkit.report import figures
+from tests.support.report_scenarios import batch, make_report
 
 Builder = Callable[[dict[str, Any]], go.Figure]
 BUILDERS: list[Builder] = [

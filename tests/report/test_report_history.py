@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from report_scenarios import make_report, write_run
 
 from crmkit.report.history import history_figure, load_history
+from tests.support.report_scenarios import make_report, write_run
 
 
 @pytest.fixture

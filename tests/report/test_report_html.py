@@ -6,12 +6,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from nb_builders import code, figure_output, markdown, notebook, save, stream, widget_output
 from plotly.offline import get_plotlyjs
 
 from crmkit.errors import ConfigError
 from crmkit.report import figures
 from crmkit.report.html import export_report, find_network_references, render_report
+from tests.support.notebook_builders import (
+    code,
+    figure_output,
+    markdown,
+    notebook,
+    save,
+    stream,
+    widget_output,
+)
 
 TOKEN = "pat-na1-fakeaaaa-1111-bbbb-2222-cccc3333dddd"
 PLOTLYJS_MARK = get_plotlyjs()[:300]

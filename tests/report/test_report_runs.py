@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from report_scenarios import make_report, write_run
 
 from crmkit.errors import ConfigError
 from crmkit.report.runs import latest_run_id, load_run
+from tests.support.report_scenarios import make_report, write_run
 
 
 @pytest.fixture

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Api, ticket
+
+from tests.support.sandbox_api import Api, ticket
 
 V4 = "/crm/v4/associations/{}/{}/batch/{}"
 

@@ -6,9 +6,9 @@ import uuid
 
 import pytest
 import requests
-from conftest import Api
 
 from crmkit.sandbox import RunningSandbox
+from tests.support.sandbox_api import Api
 
 RATE_HEADERS = (
     "X-HubSpot-RateLimit-Max",

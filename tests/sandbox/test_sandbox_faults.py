@@ -7,9 +7,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-from conftest import Api
 
 from crmkit.sandbox import FAULT_KINDS, running
+from tests.support.sandbox_api import Api
 
 CREATE = "/crm/v3/objects/companies/batch/create"
 

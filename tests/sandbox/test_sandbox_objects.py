@@ -7,7 +7,8 @@ import re
 from typing import Any
 
 import pytest
-from conftest import Api, ticket
+
+from tests.support.sandbox_api import Api, ticket
 
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 BATCH = "/crm/v3/objects/{}/batch/{}"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import Api
 
 from crmkit.schema import import_key_definition
+from tests.support.sandbox_api import Api
 
 REQUIRED = {"name", "label", "type", "fieldType", "groupName", "description", "options"}
 

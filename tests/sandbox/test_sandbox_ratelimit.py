@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 import requests
-from conftest import Api, FakeClock
 
 from crmkit.sandbox import running
 from crmkit.sandbox.ratelimit import RateLimiter
 from crmkit.tiers import TIERS, TierLimits
+from tests.support.clock import FakeClock
+from tests.support.sandbox_api import Api
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import Api
+
+from tests.support.sandbox_api import Api
 
 SEARCH = "/crm/v3/objects/{}/search"
 PEOPLE = [

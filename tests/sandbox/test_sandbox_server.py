@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 import requests
-from conftest import Api
 
 from crmkit.errors import ConfigError
 from crmkit.sandbox import SandboxOptions, running
+from tests.support.sandbox_api import Api
 
 UPSERT = "/crm/v3/objects/contacts/batch/upsert"
 

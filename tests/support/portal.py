@@ -1,4 +1,7 @@
-"""Read a sandbox back in full and compare it with a plan: keys, every property, every link.
+"""Read a sandbox back and compare it with a plan: keys, every property, every link.
+
+The one read-back of the test suites (pipeline, failures, reliability), so they cannot drift
+apart in how they read a portal.
 
 Values are compared as HubSpot stores them: the sandbox normalises datetimes to ISO-8601 UTC
 with milliseconds and numbers to plain decimals, so both sides are put in one form first.
@@ -122,10 +125,29 @@ def differences(held: Held, plan: ImportPlan) -> list[str]:
                 stored = got.get(name, "")
                 if canonical(stored) != canonical(value):
                     problems.append(f"{object_type} {record.key}: {name}={stored!r}, not {value!r}")
-    planned_links = {(k.from_type, k.from_key, k.to_type, k.to_key) for k in plan.links}
-    if held.links != planned_links:
+    wanted_links = planned_links(plan)
+    if held.links != wanted_links:
         problems.append(
-            f"links: {len(planned_links - held.links)} missing, {len(held.links - planned_links)}"
-            f" unplanned, e.g. {sorted(planned_links ^ held.links)[:3]}"
+            f"links: {len(wanted_links - held.links)} missing, {len(held.links - wanted_links)}"
+            f" unplanned, e.g. {sorted(wanted_links ^ held.links)[:3]}"
         )
     return problems
+
+
+def read_portal(base_url: str, token: str) -> Held:
+    """Every live record (upsert key and display name) and every association, by key."""
+    wanted = {t: [KEY_PROPERTY[t], "name", "firstname", "subject"] for t in OBJECT_TYPES}
+    return read_back(base_url, token, wanted)
+
+
+def portal_keys(base_url: str, token: str) -> dict[str, Counter[str]]:
+    """Every live record's key, per type, with multiplicity (a duplicate shows as 2)."""
+    return read_back(base_url, token, {t: [KEY_PROPERTY[t]] for t in OBJECT_TYPES}).counts
+
+
+def planned_keys(plan: ImportPlan) -> dict[str, Counter[str]]:
+    return {t: Counter(r.key for r in plan.records.get(t, [])) for t in OBJECT_TYPES}
+
+
+def planned_links(plan: ImportPlan) -> set[tuple[str, str, str, str]]:
+    return {(k.from_type, k.from_key, k.to_type, k.to_key) for k in plan.links}

@@ -1,4 +1,4 @@
-"""Helpers for the HubSpot client tests: a fake clock whose sleep moves time."""
+"""A fake monotonic clock whose sleep moves time, shared by every suite that paces or waits."""
 
 from __future__ import annotations
 
