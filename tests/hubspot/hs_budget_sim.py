@@ -15,9 +15,8 @@ import random
 from collections import deque
 from dataclasses import dataclass, field
 
-from hs_fakes import FakeClock
-
 from crmkit.hubspot.limiter import RateLimiter
+from tests.support.clock import FakeClock
 
 
 class Portal:

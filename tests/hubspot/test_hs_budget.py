@@ -4,11 +4,11 @@ to another app of the same portal. Simulated time (hs_budget_sim), no real sleep
 from __future__ import annotations
 
 import pytest
-from hs_budget_sim import Client, Neighbour, Portal, simulate
-from hs_fakes import FakeClock
 
 from crmkit.hubspot.limiter import RateLimiter
 from crmkit.hubspot.policy import RateLimitPolicy
+from tests.hubspot.hs_budget_sim import Client, Neighbour, Portal, simulate
+from tests.support.clock import FakeClock
 
 WINDOW = 10.0
 

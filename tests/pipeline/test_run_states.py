@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pipeline_fakes import FakeWriter, make_plan
 
 from crmkit.cli import EXIT_OK, main
 from crmkit.errors import ConfigError, InternalError, RunFinished
@@ -24,6 +23,7 @@ from crmkit.pipeline.journal import Journal
 from crmkit.pipeline.runfolder import RunFolder
 from crmkit.pipeline.states import RUN_STATES, TRANSITIONS, check_transition
 from crmkit.plan.model import ImportPlan
+from tests.support.pipeline_fakes import FakeWriter, make_plan
 
 
 def options(data: Path, out: Path, **kw: Any) -> ImportOptions:

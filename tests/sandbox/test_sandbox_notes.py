@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import Api, ticket
+
+from tests.support.sandbox_api import Api, ticket
 
 NOTE = {"hs_timestamp": "2024-03-01T10:00:00Z", "hs_note_body": "Called about the invoice."}
 

@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Api, ticket
 
 from crmkit.errors import ConfigError
 from crmkit.sandbox import running
 from crmkit.sandbox.owners import load_owners_file
+from tests.support.sandbox_api import Api, ticket
 
 PEOPLE = [
     {"email": "ada@example.com", "firstName": "Ada", "lastName": "Lovelace"},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import Api, ticket
+from tests.support.sandbox_api import Api, ticket
 
 PATH = "/crm/v3/pipelines/tickets"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import Api, ticket
+from tests.support.sandbox_api import Api, ticket
 
 
 def patch(api: Api, object_type: str, name: str, body: dict[str, Any]) -> Any:

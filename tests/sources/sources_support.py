@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 from crmkit.cli import main
 from crmkit.plan.model import ImportPlan
-
-PIPELINE = str(Path(__file__).resolve().parents[1] / "pipeline")
-if PIPELINE not in sys.path:
-    sys.path.append(PIPELINE)
-
-from portal import planned_keys, planned_links, read_portal  # noqa: E402
+from tests.support.portal import planned_keys, planned_links, read_portal
 
 __all__ = ["imported", "planned_keys", "planned_links", "read_portal"]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from workbooks import write_workbook
 
 from crmkit.errors import ConfigError, SourcesError
 from crmkit.sources import discover
+from tests.sources.workbooks import write_workbook
 
 CONTACTS = "First Name,Last Name,Email,Phone\nAnn,Lee,ann@x.test,+1 206 555 0100\n"
 COMPANIES = "Company Name,Website,Industry,Employees\nAcme,acme.test,Software,40\n"

@@ -6,10 +6,10 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from workbooks import write_workbook
 
 from crmkit.errors import CsvError, WorkbookError
 from crmkit.io import read_table, sheet_names
+from tests.sources.workbooks import write_workbook
 
 
 def test_cells_arrive_as_text_and_dates_as_iso_dates(tmp_path: Path) -> None:

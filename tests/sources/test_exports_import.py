@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sources_support import imported, planned_keys, planned_links, read_portal
 
 from crmkit.sandbox import RunningSandbox, running
+from tests.sources.sources_support import imported, planned_keys, planned_links, read_portal
 
 SALESFORCE = Path(__file__).parent / "fixtures" / "salesforce"
 ZENDESK = Path(__file__).parent / "fixtures" / "zendesk"

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sources_support import imported, planned_keys, planned_links, read_portal
-from workbooks import write_workbook
 
 from crmkit.sandbox import RunningSandbox, running
+from tests.sources.sources_support import imported, planned_keys, planned_links, read_portal
+from tests.sources.workbooks import write_workbook
 
 
 @pytest.fixture
