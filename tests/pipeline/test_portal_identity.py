@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pipeline_fakes import make_plan
 
 from crmkit.errors import ConfigError
 from crmkit.hubspot import HubSpotClient, RetryPolicy
@@ -16,6 +15,7 @@ from crmkit.pipeline.options import ImportResult
 from crmkit.pipeline.runfolder import RunFolder
 from crmkit.plan.model import ImportPlan
 from crmkit.sandbox import RunningSandbox, running
+from tests.support.pipeline_fakes import make_plan
 
 FAST_RETRY = RetryPolicy(max_attempts=4, base_delay_s=0.01, max_delay_s=0.05, timeout_s=5.0)
 
