@@ -115,21 +115,21 @@ COLUMN_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
                       "vorname", "nombre", "person first name"),
         "lastname": ("last name", "last", "surname", "family name", "lname", "nom",
                      "nachname", "apellido", "person last name"),
-        "salutation": ("salutation", "prefix", "honorific"),
+        "salutation": ("salutation", "prefix", "honorific", "name prefix"),
         "phone": ("phone", "phone number", "business phone", "work phone", "office phone",
                   "telephone", "tel", "phone 1", "primary phone", "direct phone", "direct dial",
                   "landline", "telefon", "telephone number", "person phone", "contact phone"),
         "mobilephone": ("mobile", "mobile phone", "mobile number", "mobile phone number", "cell",
                         "cell phone", "cellphone", "cell number", "handy", "portable",
-                        "mobile telephone"),
-        "fax": ("fax", "fax number", "business fax", "telefax"),
+                        "mobile telephone", "sms"),
+        "fax": ("fax", "fax number", "business fax", "telefax", "phone fax"),
         "company": ("company", "company name", "account name", "account", "organization",
                     "organisation", "organization name", "organisation name", "employer",
                     "person organization", "firm", "business name"),
         "jobtitle": ("job title", "title", "position", "job position", "designation", "job",
-                     "role", "job role", "function title"),
+                     "role", "job role", "function title", "organization title"),
         "website": ("website", "web site", "url", "web", "homepage", "home page",
-                    "company website", "website url", "site", "web address"),
+                    "company website", "website url", "site", "web address", "web page"),
         **_ADDRESS,
         "date_of_birth": ("birthday", "birthdate", "birth date", "date of birth", "dob",
                           "born", "geburtsdatum"),
@@ -145,7 +145,8 @@ COLUMN_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "twitterhandle": ("twitter", "twitter handle", "twitter username", "twitter id",
                           "twitter account"),
         "createdate": _CREATED,
-        "closedate": ("close date", "became customer", "customer since", "converted date"),
+        # A lead's "Converted Date" is when it became a contact, not a customer: not closedate.
+        "closedate": ("close date", "became customer", "customer since"),
     },
     "companies": {
         "name": ("name", "company", "company name", "account name", "account", "organization",
@@ -154,7 +155,7 @@ COLUMN_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "domain": ("domain", "company domain", "domain name", "company domain name",
                    "email domain", "web domain", "primary domain"),
         "website": ("website", "web site", "url", "web", "homepage", "home page", "site",
-                    "web address", "website url", "company website", "company url"),
+                    "web address", "website url", "company website", "company url", "web page"),
         "phone": ("phone", "phone number", "main phone", "business phone", "company phone",
                   "office phone", "telephone", "tel", "switchboard", "primary phone",
                   "account phone", "telefon"),
@@ -174,7 +175,8 @@ COLUMN_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
                           "annual sales", "revenue usd", "arr"),
         "total_money_raised": ("funding", "total funding", "money raised", "funds raised"),
         "founded_year": ("founded", "year founded", "founded year", "founded in",
-                         "established", "year established", "founding year", "year"),
+                         "established", "year established", "founding year", "year",
+                         "year started"),
         "is_public": ("public", "is public", "publicly traded", "listed", "public company"),
         "linkedin_company_page": ("linkedin", "linkedin url", "linkedin page",
                                   "linkedin company page", "linkedin profile"),
@@ -248,11 +250,17 @@ ROLE_OF_PROPERTY: dict[tuple[str, str], str] = {
     ("companies", "name"): "company_name",
 }
 
-# A second column that wants an already-claimed property may fall back to another one.
+# A second column that wants an already-claimed property may fall back to another one. A
+# second desk phone is not a mobile number, so phone does not fall back to mobilephone.
 FALLBACK: dict[tuple[str, str], tuple[str, ...]] = {
-    ("contacts", "phone"): ("mobilephone",),
     ("contacts", "mobilephone"): ("phone",),
-    ("contacts", "email"): (),
+}
+# A header that, beside a column taking its usual property, means something else.
+HEADER_FALLBACK: dict[tuple[str, str], tuple[str, str]] = {
+    ("contacts", "title"): (
+        "salutation",
+        "'Title' beside a job title column: the salutation (Mr., Dr.), as in Outlook exports",
+    ),
 }
 
 _INDEX = re.compile(
@@ -353,5 +361,5 @@ def role_lookup(object_type: str) -> dict[str, str]:
 OWN_PREFIXES: dict[str, tuple[str, ...]] = {
     "contacts": ("contact", "person", "lead", "primary contact"),
     "companies": ("company", "organization", "organisation", "account", "org"),
-    "tickets": ("ticket", "case", "issue", "request"),
+    "tickets": ("ticket", "case", "issue", "request", "conversation message", "conversation"),
 }

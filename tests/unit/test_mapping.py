@@ -124,7 +124,7 @@ def test_real_world_headers(object_type: str, header: str, expected: str) -> Non
 @pytest.mark.parametrize(
     ("object_type", "header", "expected"),
     [
-        ("contacts", "Job Titel", "jobtitle"),
+        ("contacts", "Job Tilte", "jobtitle"),
         ("contacts", "Frist Name", "firstname"),
         ("contacts", "Postal Cod", "zip"),
         ("companies", "Anual Revenue", "annualrevenue"),
@@ -204,13 +204,13 @@ def test_read_only_properties_are_never_targets(object_type: str, header: str) -
     assert "not imported" in match.reason
 
 
-def test_one_property_one_column_and_second_phone_to_mobile() -> None:
-    """Two phone columns: the best fills phone, the other mobilephone; a third is left out."""
+def test_one_property_one_column_and_a_second_phone_is_not_a_mobile() -> None:
+    """Three phone columns: the best fills phone; a desk phone is never guessed to be a mobile."""
     cols = ["Phone", "Business Phone", "Telephone"]
     mapping = auto_map(cols, "contacts")
     assert mapping.to_dict() == {
         "Phone": "phone",
-        "Business Phone": "mobilephone",
+        "Business Phone": None,
         "Telephone": None,
     }
     assert "already filled" in mapping.columns["Telephone"].reason

@@ -25,7 +25,6 @@ NESTED_AND_VENDOR_HEADERS = [
     ("contacts", "Person - Phone - Mobile", "mobilephone"),
     ("contacts", "Person - Phone - Work", "phone"),
     ("contacts", "Person - Person created", "createdate"),
-    ("contacts", "Person - Email - Home", None),
     ("companies", "Organization - Address - Country", "country"),
     ("companies", "Organization - Address - ZIP/Postal code", "zip"),
     ("companies", "Organization - Address - City/town/village/locality", "city"),
@@ -40,6 +39,13 @@ NESTED_AND_VENDOR_HEADERS = [
     ("contacts", "Mailing Code", "zip"),
     ("contacts", "Twitter ID", "twitterhandle"),
 ]
+
+
+def test_work_email_beats_home_email() -> None:
+    """Pipedrive's two e-mail columns: the work one fills email, the home one stays unmapped."""
+    mapping = auto_map(["Person - Email - Home", "Person - Email - Work"], "contacts")
+    assert mapping.to_dict() == {"Person - Email - Home": None, "Person - Email - Work": "email"}
+    assert "already filled" in mapping.columns["Person - Email - Home"].reason
 
 
 @pytest.mark.parametrize(("object_type", "header", "expected"), NESTED_AND_VENDOR_HEADERS)
