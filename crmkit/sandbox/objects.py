@@ -37,7 +37,7 @@ from crmkit.sandbox.validation import problems_message as _listing
 
 
 @dataclass
-class Plan:
+class ValidInput:
     """One validated input, ready to write; ``record`` None means create."""
 
     values: dict[str, str]
@@ -53,7 +53,7 @@ class Refusal:
     missing: str | None = None
 
 
-Planner = Callable[[JSON], Plan | Refusal]
+Validator = Callable[[JSON], ValidInput | Refusal]
 
 
 # -- batch writes ---------------------------------------------------------------------------
@@ -62,15 +62,15 @@ def batch_create(store: Store, object_type: str, body: Any) -> Reply:
     schema = store.properties(object_type)
     pipelines = store.pipelines.stage_map("tickets")
 
-    def plan(item: JSON) -> Plan | Refusal:
+    def validate(item: JSON) -> ValidInput | Refusal:
         values, problems = check_properties(schema, item.get("properties"), object_type)
         values = {k: v for k, v in values.items() if v != ""}
         problems += check_record(object_type, values, creating=True, pipelines=pipelines)
         links, link_problems = _inline_links(store, object_type, item.get("associations"))
         problems += link_problems
-        return Refusal(problems) if problems else Plan(values, None, links)
+        return Refusal(problems) if problems else ValidInput(values, None, links)
 
-    return _execute(store, object_type, inputs, plan, 201)
+    return _execute(store, object_type, inputs, validate, 201)
 
 
 def batch_upsert(store: Store, object_type: str, body: Any) -> Reply:
@@ -99,7 +99,7 @@ def batch_upsert(store: Store, object_type: str, body: Any) -> Reply:
         keys.append(unique_key(id_property, str(item.get("id", ""))))
     reject_duplicates(keys)
 
-    def plan(item: JSON) -> Plan | Refusal:
+    def validate(item: JSON) -> ValidInput | Refusal:
         id_property = str(item["idProperty"])
         key, problem = check_value(schema[id_property], str(item.get("id", "")), object_type)
         values, problems = check_properties(schema, item.get("properties"), object_type)
@@ -114,9 +114,9 @@ def batch_upsert(store: Store, object_type: str, body: Any) -> Reply:
             values = {k: v for k, v in values.items() if v != ""}
         merged = {**(record.properties if record else {}), **values}
         problems += check_record(object_type, merged, creating=record is None, pipelines=pipelines)
-        return Refusal(problems) if problems else Plan(values, record)
+        return Refusal(problems) if problems else ValidInput(values, record)
 
-    return _execute(store, object_type, inputs, plan, 200, upsert=True)
+    return _execute(store, object_type, inputs, validate, 200, upsert=True)
 
 
 def batch_update(store: Store, object_type: str, body: Any) -> Reply:
@@ -126,23 +126,23 @@ def batch_update(store: Store, object_type: str, body: Any) -> Reply:
     pipelines = store.pipelines.stage_map("tickets")
     reject_duplicates([str(i.get("id", "")) for i in inputs])
 
-    def plan(item: JSON) -> Plan | Refusal:
+    def validate(item: JSON) -> ValidInput | Refusal:
         record = resolve(store, object_type, item.get("id"), item.get("idProperty") or id_property)
         if record is None:
             return Refusal(missing=str(item.get("id", "")))
         values, problems = check_properties(schema, item.get("properties"), object_type)
         merged = {**record.properties, **values}
         problems += check_record(object_type, merged, creating=False, pipelines=pipelines)
-        return Refusal(problems) if problems else Plan(values, record)
+        return Refusal(problems) if problems else ValidInput(values, record)
 
-    return _execute(store, object_type, inputs, plan, 200)
+    return _execute(store, object_type, inputs, validate, 200)
 
 
 def _execute(
     store: Store,
     object_type: str,
     inputs: list[JSON],
-    plan: Planner,
+    validate: Validator,
     ok_status: int,
     *,
     upsert: bool = False,
@@ -152,12 +152,12 @@ def _execute(
     results: list[JSON] = []
     errors: list[JSON] = []
     if traces is None:
-        plans: list[Plan] = []
+        valid: list[ValidInput] = []
         problems: list[Problem] = []
         for item in inputs:
-            outcome = plan(item)
-            if isinstance(outcome, Plan):
-                plans.append(outcome)
+            outcome = validate(item)
+            if isinstance(outcome, ValidInput):
+                valid.append(outcome)
             elif outcome.missing is not None:
                 errors.append(not_found(object_type, [outcome.missing]))
             else:
@@ -170,14 +170,14 @@ def _execute(
                 errors=[p.detail() for p in problems],
             )
         pending: dict[tuple[str, str], int | None] = {}
-        for chosen in plans:
+        for chosen in valid:
             _raise_conflict(store, object_type, chosen, pending)
         with store.transaction():
-            results = [_apply(store, object_type, chosen, upsert) for chosen in plans]
+            results = [_apply(store, object_type, chosen, upsert) for chosen in valid]
         return Reply(207 if errors else ok_status, batch_envelope(results, errors, started))
     with store.transaction():
         for item, trace in zip(inputs, traces, strict=True):
-            outcome = plan(item)
+            outcome = validate(item)
             if isinstance(outcome, Refusal):
                 errors.append(_refusal_error(object_type, outcome, trace))
                 continue
@@ -193,27 +193,30 @@ def _execute(
     return Reply(207 if errors else ok_status, batch_envelope(results, errors, started))
 
 
-def _apply(store: Store, object_type: str, plan: Plan, upsert: bool) -> JSON:
+def _apply(store: Store, object_type: str, valid: ValidInput, upsert: bool) -> JSON:
     now = now_ms()
-    if plan.record is None:
-        record = store.insert(object_type, plan.values, now)
-        for to_type, to_id, type_id in plan.links:
+    if valid.record is None:
+        record = store.insert(object_type, valid.values, now)
+        for to_type, to_id, type_id in valid.links:
             associations.associate(store, object_type, record.id, to_type, to_id, type_id)
     else:
-        record = store.update(plan.record, plan.values, now)
+        record = store.update(valid.record, valid.values, now)
     result = render(record, full=True)
     if upsert:
-        result["new"] = plan.record is None
+        result["new"] = valid.record is None
     return result
 
 
 def _conflict(
-    store: Store, object_type: str, plan: Plan, pending: dict[tuple[str, str], int | None] | None
+    store: Store,
+    object_type: str,
+    valid: ValidInput,
+    pending: dict[tuple[str, str], int | None] | None,
 ) -> tuple[str, str] | None:
     """(message, existing id) for the first unique value another record holds already."""
-    own = plan.record.id if plan.record else None
+    own = valid.record.id if valid.record else None
     for prop in sorted(store.unique_properties(object_type)):
-        value = plan.values.get(prop)
+        value = valid.values.get(prop)
         if not value:
             continue
         existing = store.find_unique(object_type, prop, value)
@@ -239,9 +242,9 @@ def _conflict(
 
 
 def _raise_conflict(
-    store: Store, object_type: str, plan: Plan, pending: dict[tuple[str, str], int | None]
+    store: Store, object_type: str, valid: ValidInput, pending: dict[tuple[str, str], int | None]
 ) -> None:
-    conflict = _conflict(store, object_type, plan, pending)
+    conflict = _conflict(store, object_type, valid, pending)
     if conflict is not None:
         message, existing_id = conflict
         raise ApiFailure(409, "CONFLICT", message, context={"existingId": [existing_id]})

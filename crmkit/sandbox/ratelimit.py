@@ -31,8 +31,9 @@ class Decision:
     policy: str | None = None
 
 
-class RateLimiter:
-    """Rolling window per tier, a daily budget and search's own per-second window."""
+class PortalQuota:
+    """The portal's side of the rate limits: the rolling window per tier, the daily budget and
+    search's own per-second window (the client's pacer is crmkit.hubspot.limiter.RateLimiter)."""
 
     def __init__(
         self,

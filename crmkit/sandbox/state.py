@@ -14,7 +14,7 @@ from aiohttp import web
 from crmkit.sandbox.faults import FaultInjector
 from crmkit.sandbox.options import SandboxOptions
 from crmkit.sandbox.owners import seed_owners
-from crmkit.sandbox.ratelimit import RateLimiter
+from crmkit.sandbox.ratelimit import PortalQuota
 from crmkit.sandbox.replies import ApiFailure, Reply
 from crmkit.sandbox.store import Store
 
@@ -33,7 +33,7 @@ class SandboxState:
         }
         if options.clock is not None:
             kwargs["clock"] = options.clock
-        self.limiter = RateLimiter(options.limits, **kwargs)
+        self.limiter = PortalQuota(options.limits, **kwargs)
         self.faults = FaultInjector(options.fault_rate, options.fault_kinds, options.seed)
         self.jitter = random.Random(options.seed + 1)
         self.total = 0

@@ -6,7 +6,7 @@ import pytest
 import requests
 
 from crmkit.sandbox import running
-from crmkit.sandbox.ratelimit import RateLimiter
+from crmkit.sandbox.ratelimit import PortalQuota
 from crmkit.tiers import TIERS, TierLimits
 from tests.support.clock import FakeClock
 from tests.support.sandbox_api import Api
@@ -89,7 +89,7 @@ def test_scaled_window_keeps_the_count_and_shortens_the_interval() -> None:
 def test_rolling_window_unit(steps: list[float], expected: list[bool]) -> None:
     clock = FakeClock()
     start = clock.now
-    limiter = RateLimiter(TierLimits(2, 100), window_s=10.0, clock=clock)
+    limiter = PortalQuota(TierLimits(2, 100), window_s=10.0, clock=clock)
     outcomes = []
     for at in steps:
         clock.now = start + at
@@ -98,7 +98,7 @@ def test_rolling_window_unit(steps: list[float], expected: list[bool]) -> None:
 
 
 def test_refused_requests_use_no_budget() -> None:
-    limiter = RateLimiter(TIERS["free"], clock=FakeClock())
+    limiter = PortalQuota(TIERS["free"], clock=FakeClock())
     decisions = [limiter.check() for _ in range(150)]
     assert sum(d.allowed for d in decisions) == 100
     assert limiter.daily_used == 100 and limiter.refused["TEN_SECONDLY_ROLLING"] == 50
