@@ -44,9 +44,6 @@ def _cmd_sandbox(args: argparse.Namespace) -> int:
 
 def _cmd_import(args: argparse.Namespace) -> int:
     from crmkit.pipeline import ImportOptions, run_import
-    from crmkit.preload import start_gx_import
-
-    start_gx_import()  # 4-6 s, overlapping with reading the files and reaching the portal
 
     sources = tuple((t, f) for t in ("companies", "contacts", "tickets") for f in getattr(args, t))
     if args.resume is None:  # each decision on the files, before the plan
