@@ -51,69 +51,89 @@ def run_concurrently(
     Items are submitted lazily (a window of ``2 * concurrency``), so a stop request takes
     effect after the batches in flight, not after thousands of queued ones.
     """
-    window = max(1, concurrency) * 2
-    source: Iterator[T] = iter(items)
-    done_count = 0
-    first_error: BaseException | None = None
-    stopping = threading.Event()
-
-    def timed(item: T) -> tuple[R, float, float]:
-        if stopping.is_set():
-            raise _Skipped
-        start = clock()
+    workers = max(1, concurrency)
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crmkit") as pool:
+        run = _Run(pool, iter(items), work, on_done, window=workers * 2, clock=clock)
         try:
-            result = work(item)
-        except BaseException:
-            stopping.set()
-            raise
-        return result, start, clock() - start
-
-    with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="crmkit") as pool:
-        pending: dict[Future[tuple[R, float, float]], T] = {}
-
-        def fill() -> None:
-            while first_error is None and len(pending) < window:
-                try:
-                    item = next(source)
-                except StopIteration:
-                    return
-                pending[pool.submit(timed, item)] = item
-
-        def cancel_queued() -> None:
-            for future in list(pending):
-                if future.cancel():
-                    pending.pop(future)
-
-        def drain(futures: Iterable[Future[tuple[R, float, float]]]) -> None:
-            nonlocal done_count, first_error
-            for future in futures:
-                item = pending.pop(future)
-                try:
-                    result, started, duration = future.result()
-                except _Skipped:
-                    continue
-                except BaseException as exc:  # stop after the in-flight work, then re-raise
-                    if first_error is None:
-                        first_error = exc
-                        cancel_queued()
-                    continue
-                on_done(Done(item, result, started, duration))
-                done_count += 1
-
-        try:
-            fill()
-            while pending:
-                finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
-                drain(finished)
-                fill()
+            run.fill()
+            while run.pending:
+                finished, _ = wait(list(run.pending), return_when=FIRST_COMPLETED)
+                run.drain(finished)
+                run.fill()
         except KeyboardInterrupt:
-            stopping.set()
-            cancel_queued()
-            drain(list(pending))
+            run.stopping.set()
+            run.cancel_queued()
+            run.drain(list(run.pending))
             raise
-    if first_error is not None:
-        raise first_error
-    return done_count
+    if run.first_error is not None:
+        raise run.first_error
+    return run.done_count
+
+
+Timed = tuple[R, float, float]
+
+
+class _Run(Generic[T, R]):
+    """One call of :func:`run_concurrently`: the window of futures and the first error."""
+
+    def __init__(
+        self,
+        pool: ThreadPoolExecutor,
+        source: Iterator[T],
+        work: Callable[[T], R],
+        on_done: Callable[[Done[T, R]], None],
+        *,
+        window: int,
+        clock: Callable[[], float],
+    ) -> None:
+        self.pool, self.source, self.work, self.on_done = pool, source, work, on_done
+        self.window, self.clock = window, clock
+        self.pending: dict[Future[Timed[R]], T] = {}
+        self.done_count = 0
+        self.first_error: BaseException | None = None
+        self.stopping = threading.Event()
+
+    def timed(self, item: T) -> Timed[R]:
+        """Run one item in a worker; a stop already asked for skips it unstarted."""
+        if self.stopping.is_set():
+            raise _Skipped
+        start = self.clock()
+        try:
+            result = self.work(item)
+        except BaseException:
+            self.stopping.set()
+            raise
+        return result, start, self.clock() - start
+
+    def fill(self) -> None:
+        """Submit items until the window is full, unless the run is stopping."""
+        while self.first_error is None and len(self.pending) < self.window:
+            try:
+                item = next(self.source)
+            except StopIteration:
+                return
+            self.pending[self.pool.submit(self.timed, item)] = item
+
+    def cancel_queued(self) -> None:
+        for future in list(self.pending):
+            if future.cancel():
+                self.pending.pop(future)
+
+    def drain(self, futures: Iterable[Future[Timed[R]]]) -> None:
+        """Hand finished items to ``on_done``; keep the first error for after the in-flight."""
+        for future in futures:
+            item = self.pending.pop(future)
+            try:
+                result, started, duration = future.result()
+            except _Skipped:
+                continue
+            except BaseException as exc:  # stop after the in-flight work, then re-raise
+                if self.first_error is None:
+                    self.first_error = exc
+                    self.cancel_queued()
+                continue
+            self.on_done(Done(item, result, started, duration))
+            self.done_count += 1
 
 
 def chunked(items: list[T], size: int) -> Iterator[list[T]]:
