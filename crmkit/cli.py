@@ -67,6 +67,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
             progress=not args.no_progress,
             create_contacts_from_tickets=not args.no_contacts_from_tickets,
             replan=args.replan,
+            date_order=args.date_order,
         )
     )
     print(result.summary_text, end="")
@@ -173,6 +174,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--output", default="output")
     imp.add_argument("--no-progress", action="store_true")
     imp.add_argument("--no-contacts-from-tickets", action="store_true")
+    imp.add_argument(
+        "--date-order",
+        choices=("dmy", "mdy"),
+        help="day or month first for dates like 03/04/2024 that nothing in the file decides",
+    )
     imp.set_defaults(func=_cmd_import)
 
     rb = sub.add_parser("rollback", help="archive the records a run created")

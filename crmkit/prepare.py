@@ -98,12 +98,15 @@ def prepare_folder(
     region: str = "US",
     chunk_rows: int | None = None,
     sources: Overrides | None = None,
+    date_order: str | None = None,
 ) -> Prepared:
     """Prepare every file ``data_dir`` holds for companies, contacts and tickets.
 
     Which files those are is :func:`crmkit.sources.discover`'s decision (names, headers, known
     exports; ``sources`` = the ``--companies/--contacts/--tickets`` files, which win); several
     files of one type are prepared one by one and stacked (:mod:`crmkit.sources.combine`).
+    ``date_order`` (``dmy``/``mdy``, the ``--date-order`` option) decides the date columns whose
+    day/month order nothing in the file can tell (:mod:`crmkit.coerce.dateorder`).
     """
     from crmkit.sources import combine, discover, read_sources
 
@@ -123,6 +126,7 @@ def prepare_folder(
                 schema=schemas[object_type],
                 region=region,
                 chunk_rows=chunk_rows,
+                date_order=date_order,
             )
             for table in read.tables[object_type]
         ]
@@ -153,6 +157,7 @@ def prepare_object(
     schema: Schema | None = None,
     region: str = "US",
     chunk_rows: int | None = None,
+    date_order: str | None = None,
 ) -> PreparedObject:
     """Prepare one file; with ``chunk_rows`` it is read in chunks (flat memory for huge files).
 
@@ -168,7 +173,7 @@ def prepare_object(
     else:
         source = Path(path)
         tables = iter_csv(source, chunk_rows=chunk_rows) if chunk_rows else [read_csv(source)]
-    parts = _prepare_chunks(tables, object_type, section, schema, region)
+    parts = _prepare_chunks(tables, object_type, section, schema, region, date_order)
     first = next(parts)
     frames, issues, rows, reports = [first.frame], list(first.issues), first.rows, [first.report]
     mapping = first.mapping
@@ -208,6 +213,7 @@ def _prepare_chunks(
     section: MappingSection | None,
     schema: Schema,
     region: str,
+    date_order: str | None = None,
 ) -> Iterator[_Part]:
     from crmkit.coerce import coerce_frame
     from crmkit.mapping import apply_overrides, auto_map
@@ -223,7 +229,9 @@ def _prepare_chunks(
             )
         else:  # later chunks: only option columns can bring new values to map
             mapping = _more_values(mapping, schema, raw)
-        coerced = coerce_frame(raw, mapping, schema, file=table.name, region=region)
+        coerced = coerce_frame(
+            raw, mapping, schema, file=table.name, region=region, date_order=date_order
+        )
         props = coerced.frame
         report = validate_frame(props, object_type, file=table.name, schema=schema)
         full = _with_links(props, raw, mapping, object_type, region)
@@ -303,7 +311,10 @@ def _with_links(
         for prop in text_props[1:]:
             text = text + "\n" + props[prop].astype("str")
         extra[EMAILS_IN_TEXT] = emails_in(text)
-        extra[PHONES_IN_TEXT] = phones_in(text, region)
+        from crmkit.coerce.regions import file_regions
+
+        regions = file_regions(raw, mapping.column_for("country"), region)
+        extra[PHONES_IN_TEXT] = phones_in(text, regions)
     if not extra:
         return props
     return pd.concat([props, pd.DataFrame(extra, index=props.index)], axis=1)

@@ -2,8 +2,10 @@
 
 HubSpot wants ``date`` values at midnight UTC (we send ``YYYY-MM-DD``) and ``datetime`` values
 as ISO-8601 (we send ``YYYY-MM-DDTHH:MM:SSZ``). Whether ``03/04/2024`` is March or April is
-decided once per column from all its values (a first part above 12 means day first), falling
-back to the region's habit: month first for US/CA/PH, day first elsewhere.
+decided once per column, never guessed (see :mod:`crmkit.coerce.dateorder`): from the column's
+own values (a part above 12, dots), else the file's other date columns, else the rows'
+countries, else the user's ``--date-order``; when none can tell, each ambiguous value is
+reported and left out.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from datetime import UTC, date, datetime, timedelta
 from dateutil import parser as du_parser
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
-MONTH_FIRST_REGIONS = frozenset({"US", "CA", "PH", "FM", "PW", "MH"})
 _EXCEL_EPOCH = date(1899, 12, 30)
 
 _ISO = re.compile(
@@ -39,14 +40,21 @@ _HAS_MONTH_WORD = re.compile(
 
 @dataclass(frozen=True)
 class DateOrder:
-    """Per-column decision for ``a/b/yyyy`` values."""
+    """Per-column decision for ``a/b/yyyy`` values; ``day_first`` None = nothing could tell."""
 
-    day_first: bool
+    day_first: bool | None
     evidence: str
 
+    @property
+    def decided(self) -> bool:
+        return self.day_first is not None
 
-def decide_order(values: Iterable[str], region: str = "US") -> DateOrder:
-    """Day first or month first for a whole column, from the values that can tell."""
+
+UNDECIDED = DateOrder(None, "every value fits both day-first and month-first")
+
+
+def order_of_values(values: Iterable[str]) -> DateOrder:
+    """Day first or month first from a column's own values, or :data:`UNDECIDED`."""
     firsts = seconds = 0
     dotted = False
     for v in values:
@@ -65,8 +73,16 @@ def decide_order(values: Iterable[str], region: str = "US") -> DateOrder:
         return DateOrder(False, "a second part above 12")
     if dotted:
         return DateOrder(True, "dotted dates are day first")
-    day_first = region.upper() not in MONTH_FIRST_REGIONS
-    return DateOrder(day_first, f"region {region}")
+    return UNDECIDED
+
+
+def is_ambiguous(text: str) -> bool:
+    """True for ``a/b/yyyy`` where both orders give a different real date (03/04/2024)."""
+    m = _NUMERIC.match(text.strip())
+    if not m:
+        return False
+    a, b = int(m.group("a")), int(m.group("b"))
+    return a != b and 1 <= a <= 12 and 1 <= b <= 12
 
 
 def _year(text: str) -> int:
@@ -111,7 +127,8 @@ def parse_datetime(text: str, order: DateOrder) -> datetime | None:
     m = _NUMERIC.match(s)
     if m:
         a, b = int(m.group("a")), int(m.group("b"))
-        day, month = (a, b) if order.day_first else (b, a)
+        day_first = order.day_first if order.day_first is not None else a > 12
+        day, month = (a, b) if day_first else (b, a)
         hh = int(m.group("H") or 0)
         ampm = (m.group("ampm") or "").lower()
         if ampm:
@@ -143,7 +160,7 @@ def _parse_words(s: str, order: DateOrder) -> datetime | None:
     """ "Mar 15, 2024", "15 March 2024 10:30": dateutil, refusing anything it had to guess."""
     marks = (datetime(1901, 1, 1), datetime(1902, 2, 2))  # differing defaults reveal gaps
     try:
-        got = [du_parser.parse(s, dayfirst=order.day_first, default=d) for d in marks]
+        got = [du_parser.parse(s, dayfirst=bool(order.day_first), default=d) for d in marks]
     except (ValueError, OverflowError):
         return None
     if got[0].date() != got[1].date():

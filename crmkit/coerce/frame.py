@@ -19,7 +19,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmkit.coerce.dates import decide_order, format_date, format_datetime, parse_datetime
+from crmkit.coerce.dateorder import decide_order, file_orders
+from crmkit.coerce.dates import (
+    DateOrder,
+    format_date,
+    format_datetime,
+    is_ambiguous,
+    parse_datetime,
+)
 from crmkit.coerce.numbers import decimal_comma, format_number, parse_bool, parse_number
 from crmkit.coerce.phones import is_phone, phone_converter, phone_regions
 from crmkit.coerce.text import MAX_VALUE_CHARS, clean_block, clean_line, domain_of, split_full_name
@@ -47,17 +54,24 @@ class Coerced:
     """Per source column, decisions a reviewer may want to see ("day first: …")."""
 
 
-def _date_converter(prop: PropertyDef, uniq: list[str], region: str) -> tuple[Converter, str]:
-    order = decide_order(uniq, region)
+def _date_converter(prop: PropertyDef, order: DateOrder) -> tuple[Converter, str]:
     fmt = format_date if prop.type == "date" else format_datetime
     kind = "date" if prop.type == "date" else "date and time"
 
     def conv(raw: str) -> Converted:
+        if not order.decided and is_ambiguous(raw):
+            return "", (
+                "AMBIGUOUS_DATE",
+                f"{raw!r} reads as two dates (day first or month first) and nothing in the file "
+                "tells which: left out; --date-order dmy|mdy decides",
+            )
         dt = parse_datetime(raw, order)
         if dt is None:
             return "", ("INVALID_DATE", f"{raw!r} is not a {kind} crmkit can read")
         return fmt(dt), None
 
+    if not order.decided:
+        return conv, f"day or month first undecided ({order.evidence})"
     return conv, f"{'day' if order.day_first else 'month'} first ({order.evidence})"
 
 
@@ -187,11 +201,20 @@ def _domain_converter(raw: str) -> Converted:
 
 
 def converter_for(
-    prop: PropertyDef, uniq: list[str], mapping: Mapping, column: str, region: str
+    prop: PropertyDef,
+    uniq: list[str],
+    mapping: Mapping,
+    column: str,
+    region: str,
+    order: DateOrder | None = None,
 ) -> tuple[Converter, str]:
-    """The per-value converter of one column, and a note on any column-level decision."""
+    """The per-value converter of one column, and a note on any column-level decision.
+
+    ``order`` is a date column's day/month decision made with the whole file as evidence
+    (:func:`crmkit.coerce.dateorder.file_orders`); without it the column's values decide alone.
+    """
     if prop.type in ("date", "datetime"):
-        return _date_converter(prop, uniq, region)
+        return _date_converter(prop, order or decide_order(uniq))
     if prop.type == "number":
         return _number_converter(prop, uniq)
     if prop.type == "bool":
@@ -208,7 +231,7 @@ def converter_for(
 
 
 WARNING_CATEGORIES = frozenset(
-    {"INVALID_PHONE", "INVALID_DOMAIN", "MULTIPLE_EMAILS", "MULTIPLE_PHONES"}
+    {"INVALID_PHONE", "INVALID_DOMAIN", "MULTIPLE_EMAILS", "MULTIPLE_PHONES", "AMBIGUOUS_DATE"}
 )
 """Problems that leave the row importable; every other bad value rejects its row."""
 
@@ -229,25 +252,35 @@ def _kept(raw: str, value: str, problem: Problem | None) -> str:
 
 
 def coerce_frame(
-    frame: pd.DataFrame, mapping: Mapping, schema: Schema, *, file: str, region: str = "US"
+    frame: pd.DataFrame,
+    mapping: Mapping,
+    schema: Schema,
+    *,
+    file: str,
+    region: str = "US",
+    date_order: str | None = None,
 ) -> Coerced:
     """Mapped columns of ``frame`` → HubSpot property strings, with row issues for bad values.
 
     Output columns are property names in mapping order (plus ``domain`` for companies when it
     can be derived from the website, and ``firstname``/``lastname`` split from a full-name
     column when the file has no separate ones); the index is ``frame``'s (spreadsheet rows).
+    ``date_order`` (``dmy``/``mdy``) decides date columns nothing in the file can decide.
     """
     out: dict[str, pd.Series] = {}
     issues: list[RowIssue] = []
     notes: dict[str, str] = {}
     sources: dict[str, str] = {}
+    orders = file_orders(frame, mapping, schema, date_order)
     for column, prop_name in mapping.mapped().items():
         prop = schema.get(prop_name)
         if column not in frame.columns or prop is None or prop_name in out:
             continue
         series = _as_text(frame[column])
         distinct = _Distinct.of(series)
-        conv, note = converter_for(prop, distinct.nonblank(), mapping, column, region)
+        conv, note = converter_for(
+            prop, distinct.nonblank(), mapping, column, region, orders.get(column)
+        )
         if note:
             notes[column] = note
         regions = phone_regions(frame, mapping, prop, region)

@@ -62,3 +62,20 @@ def row_regions(countries: pd.Series, default: str) -> pd.Series:
     """Each row's dialling region: its country's when known, else ``default``."""
     table = {c: region_of(c) or default for c in pd.unique(countries)}
     return countries.map(table).fillna(default).astype("str")
+
+
+def file_regions(frame: pd.DataFrame, country: str | None, default: str) -> str | pd.Series:
+    """The rows' regions from the file's country column (mapped, or a header that says
+    "country" on an object without a country property, e.g. a ticket's "Requester Country");
+    ``default`` alone when there is none or no row names another country."""
+    if country is None:
+        country = next((str(c) for c in frame.columns if _says_country(str(c))), None)
+    if country is None or country not in frame.columns:
+        return default
+    regions = row_regions(frame[country].fillna("").astype("str"), default)
+    return regions if (regions != default).any() else default
+
+
+def _says_country(header: str) -> bool:
+    words = normalize(header).split()
+    return bool(words) and words[-1] == "country"

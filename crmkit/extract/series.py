@@ -11,6 +11,7 @@ changing one).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -33,6 +34,20 @@ def emails_in(series: pd.Series) -> pd.Series:
     return _per_distinct(series, find_emails)
 
 
-def phones_in(series: pd.Series, region: str = "US") -> pd.Series:
-    """A Series of ``list[str]``: the E.164 numbers ``find_phones`` sees in each cell."""
-    return _per_distinct(series, lambda text: find_phones(text, region))
+def _phones_of(text: str, region: str) -> list[str]:
+    return find_phones(text, region)
+
+
+def phones_in(series: pd.Series, region: str | pd.Series = "US") -> pd.Series:
+    """A Series of ``list[str]``: the E.164 numbers ``find_phones`` sees in each cell.
+
+    ``region`` is one dialling region for all cells, or a Series of each row's region (a UK
+    requester's "020 7946 0321" is a London number, a US one's is none).
+    """
+    if isinstance(region, str):
+        return _per_distinct(series, lambda text: find_phones(text, region))
+    parts = []
+    for code in pd.unique(region):
+        rows = series[region == code]
+        parts.append(_per_distinct(rows, partial(_phones_of, region=str(code))))
+    return pd.concat(parts).reindex(series.index) if parts else _per_distinct(series, list)

@@ -51,6 +51,7 @@ class ImportOptions:
     window_s: float = 10.0
     timeout_s: float | None = None
     retry: RetryPolicy | None = None
+    date_order: str | None = None
     sources: tuple[tuple[str, str], ...] = ()
     """``(object_type, file)`` from ``--companies/--contacts/--tickets FILE``: always win over
     what discovery would place (``crmkit.sources.discover``)."""
@@ -75,6 +76,9 @@ class ImportOptions:
             raise ConfigError(f"batch size must be between 1 and {MAX_BATCH}")
         if self.link_batch_size < 1:
             raise ConfigError("association batch size must be at least 1")
+        from crmkit.coerce.dateorder import check_date_order
+
+        check_date_order(self.date_order)
         for name in ("run_id", "resume"):
             value = getattr(self, name)
             if value is not None:
@@ -96,6 +100,7 @@ class ImportOptions:
             "window_s": self.window_s,
             "timeout_s": self.timeout_s,
             "sources": [list(pair) for pair in self.sources],
+            "date_order": self.date_order,
         }
 
 

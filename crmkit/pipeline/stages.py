@@ -93,6 +93,7 @@ def _make_plan(run: Run) -> ImportPlan:
         mapping_file=run.options.mapping_file,
         schema_for=schema_for,
         sources=run.options.source_overrides(),
+        date_order=run.options.date_order,
     )
     from crmkit.sources.owners import resolve_owners
 

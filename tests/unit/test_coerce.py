@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from crmkit.coerce import coerce_frame
-from crmkit.coerce.dates import DateOrder, decide_order, parse_datetime
+from crmkit.coerce.dateorder import decide_order
+from crmkit.coerce.dates import DateOrder, parse_datetime
 from crmkit.coerce.numbers import decimal_comma, format_number, parse_bool, parse_number
 from crmkit.coerce.text import MAX_VALUE_CHARS, domain_of, split_full_name
 from crmkit.mapping import Mapping, auto_map
@@ -30,7 +32,7 @@ def _coerce(object_type: str, columns: dict[str, list[str]], region: str = "US")
         ("Birthdate", ["2024-03-15", "1999-12-31"], ["2024-03-15", "1999-12-31"]),
         ("Birthdate", ["15/03/2024", "03/04/2024"], ["2024-03-15", "2024-04-03"]),  # day first
         ("Birthdate", ["03/15/2024", "03/04/2024"], ["2024-03-15", "2024-03-04"]),  # month first
-        ("Birthdate", ["03/04/2024", "01/02/2024"], ["2024-03-04", "2024-01-02"]),  # US default
+        ("Birthdate", ["03/03/2024", "12/12/2024"], ["2024-03-03", "2024-12-12"]),  # either way
         ("Birthdate", ["15.03.2024", "03.04.2024"], ["2024-03-15", "2024-04-03"]),
         ("Birthdate", ["Mar 15, 2024", "15 March 2024"], ["2024-03-15", "2024-03-15"]),
         ("Birthdate", ["45366", "20240315"], ["2024-03-15", "2024-03-15"]),  # Excel, compact
@@ -44,13 +46,55 @@ def test_date_property(column: str, values: list[str], expected: list[str]) -> N
     assert result.issues == []
 
 
-def test_ambiguous_dates_follow_region() -> None:
-    """With no part above 12 in the whole column, the region decides the order."""
-    us = _coerce("contacts", {"Birthdate": ["03/04/2024"]}, region="US")
-    fr = _coerce("contacts", {"Birthdate": ["03/04/2024"]}, region="FR")
-    assert us.frame["date_of_birth"].tolist() == ["2024-03-04"]
-    assert fr.frame["date_of_birth"].tolist() == ["2024-04-03"]
-    assert "region" in us.notes["Birthdate"]
+def test_ambiguous_dates_are_reported_never_guessed() -> None:
+    """With nothing in the file to tell the order, each ambiguous value is left out and
+    reported (a warning: the row lands); the run's region is no evidence for dates."""
+    result = _coerce("contacts", {"Birthdate": ["03/04/2024", "05/05/2024"]}, region="US")
+    assert result.frame["date_of_birth"].tolist() == ["", "2024-05-05"]
+    [issue] = result.issues
+    assert (issue.row, issue.category, issue.severity) == (2, "AMBIGUOUS_DATE", "warning")
+    assert "--date-order" in issue.message and "undecided" in result.notes["Birthdate"]
+
+
+def _coerce_with(columns: dict[str, list[str]], date_order: str | None = None):  # type: ignore[no-untyped-def]
+    n = len(next(iter(columns.values())))
+    frame = pd.DataFrame(columns, index=pd.Index(range(2, n + 2), name="row"))
+    mapping = auto_map(list(frame.columns), "contacts", samples=frame)
+    schema = Schema.bundled("contacts")
+    return coerce_frame(frame, mapping, schema, file="f.csv", date_order=date_order)
+
+
+@pytest.mark.parametrize(
+    ("columns", "date_order", "expected", "evidence"),
+    [
+        # another date column of the file has a day above 12: the file writes day first
+        ({"Birthdate": ["03/04/2024"], "Created": ["25/12/2023"]}, None, "2024-04-03", "column"),
+        ({"Birthdate": ["03/04/2024"], "Created": ["12/25/2023"]}, None, "2024-03-04", "column"),
+        # the rows' country: UK day first, US month first
+        ({"Birthdate": ["03/04/2024"], "Country": ["United Kingdom"]}, None, "2024-04-03", "GB"),
+        ({"Birthdate": ["03/04/2024"], "Country": ["USA"]}, None, "2024-03-04", "US"),
+        # the option decides what the file cannot
+        ({"Birthdate": ["03/04/2024"]}, "dmy", "2024-04-03", "--date-order"),
+        ({"Birthdate": ["03/04/2024"]}, "mdy", "2024-03-04", "--date-order"),
+        # the file's own evidence beats the option
+        ({"Birthdate": ["03/04/2024", "13/04/2024"]}, "mdy", "2024-04-03", "above 12"),
+    ],
+)
+def test_ambiguous_dates_decided_from_the_file(
+    columns: dict[str, list[str]], date_order: str | None, expected: str, evidence: str
+) -> None:
+    """Other date columns, then the rows' country, then --date-order decide; said in notes."""
+    result = _coerce_with(columns, date_order)
+    assert result.frame["date_of_birth"].tolist()[0] == expected
+    assert not [i for i in result.issues if i.category == "AMBIGUOUS_DATE"]
+    assert evidence in result.notes["Birthdate"]
+
+
+def test_countries_that_disagree_decide_nothing() -> None:
+    """A file of UK and US rows cannot say how it writes dates: reported, not guessed."""
+    result = _coerce_with({"Birthdate": ["03/04/2024", "03/04/2024"], "Country": ["UK", "US"]})
+    assert result.frame["date_of_birth"].tolist() == ["", ""]
+    assert {i.category for i in result.issues} == {"AMBIGUOUS_DATE"}
 
 
 @pytest.mark.parametrize(
@@ -353,3 +397,13 @@ def test_plain_email_fast_path_takes_common_addresses() -> None:
 
     assert plain_email(" Ann.Lee@Example.COM ") == "ann.lee@example.com"
     assert plain_email("a@x.test") is None
+
+
+def test_date_order_option_is_checked() -> None:
+    """--date-order takes dmy or mdy; anything else is a ConfigError before any work."""
+    from crmkit.errors import ConfigError
+    from crmkit.pipeline import ImportOptions
+
+    assert ImportOptions(data_dir=Path("d"), date_order="dmy").validated().date_order == "dmy"
+    with pytest.raises(ConfigError, match="dmy, mdy"):
+        ImportOptions(data_dir=Path("d"), date_order="ymd").validated()
