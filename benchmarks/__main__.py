@@ -1,115 +1,131 @@
-"""``make bench`` / ``python -m benchmarks [--quick]``: throughput, preparation and growth.
+"""``make bench`` / ``python -m benchmarks``: the import as a user runs it, and preparation.
 
-Writes ``output/bench/{throughput,preparation,growth}.json`` and ``output/bench/results.md``,
-and prints the Markdown tables (the README's "Benchmarks" section is pasted from them).
-Each measurement runs in its own child process; generated data is kept in
-``output/bench/data`` and reused by later runs.
+In one run, and each measurement in its own process:
+
+- the import of ``CRMKIT_BENCH_CONTACTS`` contacts (default 50,000, every phone distinct) by
+  ``crmkit import`` against a sandbox at the tier's real window (free: 100 requests per 10 s),
+  150 ms latency, whole process: against the ideal time, against the official SDK in a plain
+  batch loop (on a second sandbox), first-write latency, 429s, requests per record;
+- the same import while another app already spends ``CRMKIT_BENCH_SHARE`` (0.5) of the window;
+- the dry run at ``CRMKIT_BENCH_PREP_ROWS`` rows (default 250k, 1M, 2M, 10M; every phone
+  distinct): seconds, ratio to ``pandas.read_csv`` of the same file, peak memory.
+
+Sizes come from the environment so a small run is possible, e.g.
+``CRMKIT_BENCH_CONTACTS=12000 CRMKIT_BENCH_PREP_ROWS=50000,100000 make bench``.
+Writes ``output/bench/{import,preparation}.json`` and ``output/bench/results.md`` and prints
+the tables (the README's are pasted from them). Generated data is kept in
+``output/bench/data`` and reused.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from typing import Any
 
-from benchmarks import growth, preparation, throughput
+from benchmarks import preparation, wholeprocess
 from benchmarks.common import OUT, machine, table, write_json
-from benchmarks.throughput import ImportCase
+from benchmarks.wholeprocess import WholeCase
 
-IMPORT_SIZES = ((1_000, 5_000, 5_000), (2_500, 12_500, 12_500), (5_000, 25_000, 25_000))
-PREP_SIZES = (10_000, 100_000, 1_000_000)
-QUICK_IMPORT_SIZES = ((200, 1_000, 1_000), (500, 2_500, 2_500), (1_000, 5_000, 5_000))
-QUICK_PREP_SIZES = (10_000, 30_000, 100_000)
+DEFAULT_PREP_ROWS = "250000,1000000,2000000,10000000"
 
 
-def headline_import(result: dict[str, Any]) -> str:
-    case = result["case"]
+def case_from_env() -> WholeCase:
+    return WholeCase(
+        contacts=int(os.environ.get("CRMKIT_BENCH_CONTACTS", "50000")),
+        tier=os.environ.get("CRMKIT_BENCH_TIER", "free"),
+        latency_ms=float(os.environ.get("CRMKIT_BENCH_LATENCY_MS", "150")),
+        share=float(os.environ.get("CRMKIT_BENCH_SHARE", "0.5")),
+    )
+
+
+def prep_rows_from_env() -> list[int]:
+    raw = os.environ.get("CRMKIT_BENCH_PREP_ROWS", DEFAULT_PREP_ROWS)
+    return [int(part) for part in raw.split(",") if part.strip()]
+
+
+def import_table(result: dict[str, Any]) -> str:
+    case, alone, sdk, shared = result["case"], result["alone"], result["sdk"], result["shared"]
+    ratio_sdk = sdk["whole_process_s"] / max(alone["whole_process_s"], 1e-9)
     rows = [
-        ["records imported (companies, contacts, tickets)", f"{result['records']:,}"],
+        ["contacts (every phone distinct) / landed",
+         f"{case['contacts']:,} / {alone['records']:,}"],
         ["sandbox", f"tier {case['tier']}, {case['latency_ms']:g} ms latency, "
-         f"window scaled 10 s → {case['window_s']:g} s, concurrency {case['concurrency']}"],
-        ["ceiling", f"{result['ceiling_records_per_s']:,.0f} records/s"
-         f" = {result['ceiling_formula']}"],
-        ["records/s (object phase)", result["records_per_s"]],
-        ["ratio to ceiling (whole phase, incl. the first window's free burst)",
-         result["ratio_to_ceiling"]],
-        ["ratio to ceiling, steady state (whole limiter cycles)",
-         result["steady_ratio_to_ceiling"]],
-        ["model 0.95 × W / (W + median batch time "
-         f"{result['median_round_trip_s']} s)", result["model_ratio"]],
-        ["windows spanned", result["windows"]],
-        ["upsert requests (minimum ⌈records/100⌉ per type)",
-         f"{result['upsert_requests']} ({result['upsert_requests_min']})"],
+         f"window {case['window_s']:g} s (not scaled)"],
+        ["crmkit import, whole process s (exit code)",
+         f"{alone['whole_process_s']} ({alone['exit_code']})"],
+        ["ideal s: (⌈requests / limit⌉ − 1) × window", alone["ideal_s"]],
+        ["ratio to the ideal", alone["ratio_to_ideal"]],
+        ["official SDK in a plain batch loop, whole process s",
+         f"{sdk['whole_process_s']} ({sdk['records']:,} landed)"],
+        ["crmkit vs the SDK loop (× faster)", round(ratio_sdk, 2)],
+        ["first write, s after process start", alone["first_write_s"]],
+        ["429s (crmkit / SDK loop)", f"{alone['rate_limited_429']} / {sdk['rate_limited_429']}"],
+        ["requests counted by the window (upserts, minimum ⌈records/100⌉)",
+         f"{alone['requests_counted']} ({alone['upsert_requests']}, "
+         f"{alone['upsert_requests_min']})"],
         ["requests per record (minimum)",
-         f"{result['requests_per_record']} ({result['requests_per_record_min']})"],
-        ["association calls (minimum ⌈links/100⌉ per pair)",
-         f"{result['association_requests']} ({result['association_requests_min']})"],
-        ["links created / s", f"{result['links_created']:,} in {result['associations_s']} s"],
-        ["429s received / retries", f"{result['rate_limited_429']} / {result['retries']}"],
+         f"{alone['requests_per_record']} ({alone['requests_per_record_min']})"],
+        [f"shared: another app spends {shared['share']:.0%} of the window; whole process s",
+         shared["whole_process_s"]],
+        ["shared: crmkit upserts per window after the first (budget left)",
+         f"{shared['crmkit_upserts_per_window']} ({shared['budget_left_per_window']})"],
+        ["shared: 429s to crmkit / to the other app",
+         f"{shared['crmkit_429']} / {shared['neighbour_429']} (of {shared['neighbour_sent']})"],
     ]  # fmt: skip
-    return table(["import throughput", "value"], rows)
+    return table(["import as a user runs it", "value"], rows)
 
 
-def headline_preparation(prep: dict[str, Any]) -> str:
-    dry = prep["dryrun"]
-    stages = ", ".join(f"{k} {v:.1f}" for k, v in dry["stages_s"].items())
-    rows = [
-        ["rows (contacts, 5% planted dirt)", f"{prep['rows']:,} ({prep['file_mb']} MB)"],
-        ["dry run total s (read → plan, plan.json and reports written)", dry["total_s"]],
-        ["seconds per stage", stages],
-        ["rows/s", dry["rows_per_s"]],
-        ["peak memory MB (child process ru_maxrss)", dry["peak_rss_mb"]],
-        ["chunked prepare + plan: s / peak MB",
-         f"{prep['chunked']['total_s']} / {prep['chunked']['peak_rss_mb']}"
-         if "chunked" in prep else "–"],
-        ["bare pandas.read_csv floor: s / peak MB",
-         f"{prep['floor']['total_s']} / {prep['floor']['peak_rss_mb']}"],
-        ["ratio to the floor", prep.get("ratio_to_floor")],
-        ["rows = rejected + duplicates + planned", prep.get("accounted")],
-        ["rejections and duplicates equal the planted ones", prep.get("matches_planted")],
-    ]  # fmt: skip
-    return table(["preparation at scale", "value"], rows)
+def preparation_table(preps: list[dict[str, Any]]) -> str:
+    first_peak = preps[0]["dryrun"]["peak_rss_mb"] if preps else None
+    rows = []
+    for prep in preps:
+        dry, floor = prep["dryrun"], prep["floor"]
+        rows.append(
+            [
+                f"{prep['rows']:,}",
+                prep["file_mb"],
+                dry["total_s"],
+                floor["total_s"],
+                prep.get("ratio_to_floor"),
+                dry["peak_rss_mb"],
+                round(dry["peak_rss_mb"] / first_peak, 2) if first_peak else None,
+                prep.get("accounted"),
+            ]
+        )
+    headers = ["rows (every phone distinct)", "file MB", "dry run s", "read_csv s",
+               "× floor", "peak MB", "peak vs first size", "rows accounted"]  # fmt: skip
+    return table(headers, rows)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="smaller sizes (a few minutes)")
     parser.add_argument("--only", choices=("import", "preparation"), default=None)
     args = parser.parse_args(argv)
-    import_sizes = QUICK_IMPORT_SIZES if args.quick else IMPORT_SIZES
-    prep_sizes = QUICK_PREP_SIZES if args.quick else PREP_SIZES
     started = time.perf_counter()
     host = machine()
-    imports: list[dict[str, Any]] = []
-    preps: list[dict[str, Any]] = []
+    parts = [
+        f"Measured {host['measured_at']} on {host['cpus']} CPUs, Python {host['python']}"
+        f" (1-min load average at start {host['load_avg_1m']})."
+    ]
     if args.only in (None, "import"):
-        for size in import_sizes:
-            print(f"import {size} …", file=sys.stderr, flush=True)
-            imports.append(throughput.measure(ImportCase(*size)))
-        write_json("throughput", {"machine": host, "runs": imports})
+        case = case_from_env()
+        print(f"import of {case.contacts:,} contacts (alone, SDK, shared) …", file=sys.stderr)
+        imported = wholeprocess.measure(case)
+        write_json("import", {"machine": host, **imported})
+        parts.append(import_table(imported))
     if args.only in (None, "preparation"):
-        for rows in prep_sizes:
+        preps = []
+        for rows in prep_rows_from_env():
             print(f"preparation {rows:,} rows …", file=sys.stderr, flush=True)
             preps.append(preparation.measure(rows))
         write_json("preparation", {"machine": host, "runs": preps})
-    parts = [f"Measured {host['measured_at']} on {host['cpus']} CPUs, Python {host['python']}"
-             f" (1-min load average at start {host['load_avg_1m']})."]  # fmt: skip
-    if imports:
-        parts.append(headline_import(imports[-1]))
-    if preps:
-        parts.append(headline_preparation(preps[-1]))
-    if imports and preps:
-        write_json(
-            "growth",
-            {
-                "preparation": growth.preparation_rows(preps),
-                "import": growth.import_rows(imports),
-            },
-        )
-        parts.append(growth.growth_tables(preps, imports))
+        parts.append(preparation_table(preps))
     parts.append(f"`make bench` took {time.perf_counter() - started:.0f} s.")
     text = "\n\n".join(parts) + "\n"
+    OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.md").write_text(text)
     print(text)
     return 0
