@@ -76,7 +76,7 @@ def _weigh(
     ranked = f"{kind} ranks after business/billing/mailing" if kind and weight < 1 else ""
     notes = [n for n in (labelled, ranked or kind or "", words.describe()) if n]
     reason = cand.reason + (f" ({'; '.join(dict.fromkeys(notes))})" if notes else "")
-    return Candidate(cand.prop, round(conf, 3), reason, cand.text)
+    return Candidate(cand.prop, round(conf, 3), reason, cand.text, kind)
 
 
 def column_candidates(

@@ -24,6 +24,7 @@ from crmkit.mapping.valuesniff import looks_like
 from crmkit.schema import Schema, check_object_type
 
 SAMPLE_SHOWN = 5
+ADDRESS_PARTS = frozenset({"address", "address2", "city", "state", "zip", "country"})
 
 
 def _as_samples(samples: Any, columns: Sequence[str]) -> dict[str, list[str]]:
@@ -70,10 +71,17 @@ def auto_map(
             pending.append((-c.confidence, pos, col, c))
 
     # Grant best first: a property goes to its most confident column; the others move on.
+    # The parts of an address come from one address (billing, not billing and shipping).
     claimed: dict[str, str] = {}
+    address_of: str | None = None
     for _neg, _pos, col, cand in sorted(pending, key=lambda t: (t[0], t[1])):
         if col in decided or cand.prop in claimed:
             continue
+        if cand.prop in ADDRESS_PARTS and cand.qualifier:
+            if address_of not in (None, cand.qualifier):
+                notes[col] = f"{cand.qualifier} address, the other parts are the {address_of} one"
+                continue
+            address_of = cand.qualifier
         claimed[cand.prop] = col
         decided[col] = ColumnMatch(col, cand.prop, cand.confidence, cand.reason)
 
@@ -81,7 +89,9 @@ def auto_map(
         if col in decided:
             continue
         wanted = [c for _n, _p, cc, c in pending if cc == col]
-        if wanted:
+        if wanted and wanted[0].prop not in claimed:
+            reason = f"{wanted[0].prop!r} not filled from it: {notes[col]}"
+        elif wanted:
             reason = (
                 f"{wanted[0].prop!r} already filled by column {claimed[wanted[0].prop]!r}; "
                 f"this one: {wanted[0].reason}"

@@ -36,6 +36,7 @@ QUALIFIERS: dict[str, tuple[str, float | None]] = {
     "office": ("business", 1.0),
     "professional": ("business", 1.0),
     "billing": ("billing", 1.0),
+    "bill": ("billing", 1.0),
     "mailing": ("mailing", 1.0),
     "postal": ("mailing", 1.0),
     "po": ("mailing", 1.0),
@@ -43,6 +44,7 @@ QUALIFIERS: dict[str, tuple[str, float | None]] = {
     "personal": ("home", 0.8),
     "private": ("home", 0.8),
     "shipping": ("shipping", 0.8),
+    "ship": ("shipping", 0.8),
     "delivery": ("shipping", 0.8),
     "other": ("other", None),
     "alt": ("other", None),
@@ -135,6 +137,8 @@ def _qualifier(words: list[str]) -> tuple[list[str], str | None, float | None]:
     kind: str | None = None
     weight: float | None = 1.0
     for i, word in enumerate(words):
+        if word == "to" and i and words[i - 1] in ("bill", "ship") and kind is not None:
+            continue  # "Bill To City", "Ship To Country"
         q = QUALIFIERS.get(word)
         in_phrase = any(
             word in p.split() and re.search(rf"\b{p}\b", " ".join(words[max(0, i - 1) : i + 2]))
@@ -176,6 +180,8 @@ def parse_header(header: str, object_type: str) -> HeaderWords:
                 tries.append((part, second))
     if core.startswith("address ") and core[8:] in _ADDRESS_PARTS:
         tries.append((core[8:], False))
+    if core.endswith(" number") and core.count(" ") == 2:
+        tries.append((core[: -len(" number")], False))  # "Main Phone #" = "main phone number"
     if len(words) == 2 and not any(w.isdigit() for w in words):
         tries.append((f"{words[1]} {words[0]}", False))
     return HeaderWords(

@@ -32,6 +32,7 @@ class Candidate:
     confidence: float
     reason: str
     text: str = ""  # the header words that matched
+    qualifier: str | None = None  # whose: business, billing, home, shipping…
 
 
 def _words_agree(a: str, b: str) -> bool:

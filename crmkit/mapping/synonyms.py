@@ -183,7 +183,8 @@ COLUMN_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "twitterhandle": ("twitter", "twitter handle", "twitter username"),
         "facebook_company_page": ("facebook", "facebook page", "facebook url"),
         "lifecyclestage": ("lifecycle stage", "lifecycle", "stage", "account stage"),
-        "hs_lead_status": ("lead status", "status", "account status"),
+        # An account's bare "Status" is mostly Active/Inactive, not a lead status.
+        "hs_lead_status": ("lead status",),
         "createdate": _CREATED,
         "closedate": ("close date", "customer since", "became customer"),
     },

@@ -63,6 +63,33 @@ OTHER_KINDS = {
 }
 
 
+# A sales territory, not a state or province ("Region: East").
+SALES_REGIONS = frozenset(
+    {
+        "east",
+        "west",
+        "north",
+        "south",
+        "central",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "midwest",
+        "emea",
+        "apac",
+        "amer",
+        "americas",
+        "latam",
+        "nordics",
+        "dach",
+        "benelux",
+        "international",
+        "domestic",
+    }
+)
+
+
 def _filled(values: Sequence[str]) -> list[str]:
     return [v.strip() for v in values[:SNIFF_VALUES] if v and v.strip()]
 
@@ -90,6 +117,10 @@ def contradiction(prop: PropertyDef, values: Sequence[str], header: str) -> str 
         profiles = sum(1 for v in vals if "linkedin.com/in/" in v.lower())
         if profiles / len(vals) >= 0.5:
             return "values are LinkedIn profile URLs, not a company website"
+    if prop.name == "state":
+        regions = sum(1 for v in vals if normalize(v) in SALES_REGIONS)
+        if regions / len(vals) >= 0.5:
+            return f"values such as {vals[0]!r} are sales regions, not states or provinces"
     if prop.type == "enumeration" and header in GENERIC_WORDS:
         distinct = list(dict.fromkeys(vals))
         mapped, missing = map_values(prop, distinct)
