@@ -30,6 +30,9 @@ from benchmarks.common import OUT, machine, table, write_json
 from benchmarks.wholeprocess import WholeCase
 
 DEFAULT_PREP_ROWS = "250000,1000000,2000000,10000000"
+DEFAULT_MAX_MB = 12_000
+"""A size whose peak memory, projected linearly from the last size measured, would pass this
+(``CRMKIT_BENCH_MAX_MB``) is skipped and reported so: the machine is shared."""
 
 
 def case_from_env() -> WholeCase:
@@ -44,6 +47,14 @@ def case_from_env() -> WholeCase:
 def prep_rows_from_env() -> list[int]:
     raw = os.environ.get("CRMKIT_BENCH_PREP_ROWS", DEFAULT_PREP_ROWS)
     return [int(part) for part in raw.split(",") if part.strip()]
+
+
+def projected_peak_mb(preps: list[dict[str, Any]], rows: int) -> float | None:
+    """The last measured peak scaled linearly to ``rows`` (None before the first)."""
+    if not preps:
+        return None
+    last = preps[-1]
+    return float(last["dryrun"]["peak_rss_mb"]) * rows / max(int(last["rows"]), 1)
 
 
 def import_table(result: dict[str, Any]) -> str:
@@ -117,12 +128,22 @@ def main(argv: list[str] | None = None) -> int:
         write_json("import", {"machine": host, **imported})
         parts.append(import_table(imported))
     if args.only in (None, "preparation"):
-        preps = []
+        preps: list[dict[str, Any]] = []
+        skipped: list[str] = []
+        budget = float(os.environ.get("CRMKIT_BENCH_MAX_MB", DEFAULT_MAX_MB))
         for rows in prep_rows_from_env():
+            projected = projected_peak_mb(preps, rows)
+            if projected is not None and projected > budget:
+                skipped.append(
+                    f"{rows:,} rows skipped: projected peak {projected:,.0f} MB"
+                    f" > CRMKIT_BENCH_MAX_MB={budget:,.0f}"
+                )
+                continue
             print(f"preparation {rows:,} rows …", file=sys.stderr, flush=True)
             preps.append(preparation.measure(rows))
-        write_json("preparation", {"machine": host, "runs": preps})
+        write_json("preparation", {"machine": host, "runs": preps, "skipped": skipped})
         parts.append(preparation_table(preps))
+        parts.extend(skipped)
     parts.append(f"`make bench` took {time.perf_counter() - started:.0f} s.")
     text = "\n\n".join(parts) + "\n"
     OUT.mkdir(parents=True, exist_ok=True)
