@@ -172,7 +172,7 @@ class Matcher:
         for choice, score, idx in hits:
             prop, what = self.choice_info[idx]
             if not _words_agree(text, choice):
-                nearest = nearest or f"closest: {what} ({prop}), other words"
+                nearest = nearest or f"nearest is {what} of {prop}, but its words differ"
                 continue
             if prop not in out:
                 conf = round(0.9 * score / 100, 3)

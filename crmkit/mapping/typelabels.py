@@ -16,6 +16,7 @@ from crmkit.mapping.headerwords import QUALIFIERS, HeaderWords
 from crmkit.mapping.normalize import normalize
 
 _MAJORITY = 0.6
+_LABELS_READ = 1000
 # label words → what they make of a phone column (besides the usual qualifiers)
 _PHONE_KINDS = {
     "mobile": "mobile phone",
@@ -50,7 +51,7 @@ class LabelHint:
 
 def _verdict(values: Sequence[str]) -> tuple[str, str, bool] | None:
     """(label, share, starred) of the label most rows carry, or None when none stands out."""
-    labels = [v.strip() for v in values if v and v.strip()]
+    labels = [v.strip() for v in values[:_LABELS_READ] if v and v.strip()]
     if not labels:
         return None
     starred = sum(1 for v in labels if v.startswith("*")) / len(labels) >= _MAJORITY
