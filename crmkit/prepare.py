@@ -108,6 +108,7 @@ def prepare_folder(
     ``date_order`` (``dmy``/``mdy``, the ``--date-order`` option) decides the date columns whose
     day/month order nothing in the file can tell (:mod:`crmkit.coerce.dateorder`).
     """
+    from crmkit.mapping.files import check_columns
     from crmkit.sources import combine, discover, read_sources
 
     discovery = discover(data_dir, sources)
@@ -123,6 +124,7 @@ def prepare_folder(
                 table,
                 object_type,
                 section=sections.get(object_type),
+                check_columns=False,
                 schema=schemas[object_type],
                 region=region,
                 chunk_rows=chunk_rows,
@@ -130,6 +132,7 @@ def prepare_folder(
             )
             for table in read.tables[object_type]
         ]
+        check_columns(sections.get(object_type), {p.file: list(p.mapping.columns) for p in parts})
         prepared.objects[object_type] = combine(parts)
         killpoint("reading")  # tests: a kill while the folder is being read
     return prepared
@@ -158,8 +161,12 @@ def prepare_object(
     region: str = "US",
     chunk_rows: int | None = None,
     date_order: str | None = None,
+    check_columns: bool = True,
 ) -> PreparedObject:
     """Prepare one file; with ``chunk_rows`` it is read in chunks (flat memory for huge files).
+
+    A column the mapping section names that the file lacks is a MappingError
+    (``check_columns=False``: the caller checks it against all the files of the object type).
 
     The mapping is decided on the first chunk (enumeration values of later chunks are added as
     they appear); uniqueness warnings then hold within a chunk, and the planner dedupes anyway.
@@ -184,6 +191,10 @@ def prepare_object(
         reports.append(part.report)
         mapping = part.mapping
     frame = pd.concat(frames) if len(frames) > 1 else frames[0]
+    if check_columns:
+        from crmkit.mapping.files import check_columns as check_named
+
+        check_named(section, {first.name: list(mapping.columns)})
     return PreparedObject(
         object_type=object_type,
         file=first.name,
@@ -224,8 +235,9 @@ def _prepare_chunks(
         raw = table.frame
         if mapping is None:
             samples = _distinct(raw, list(raw.columns))
+            mine = section.only(raw.columns) if section else None  # the file's own choices
             mapping = apply_overrides(
-                auto_map(list(raw.columns), object_type, schema, samples), section
+                auto_map(list(raw.columns), object_type, schema, samples), mine
             )
         else:  # later chunks: only option columns can bring new values to map
             mapping = _more_values(mapping, schema, raw)

@@ -8,6 +8,7 @@ from crmkit.mapping.columns import auto_map, fill_values
 from crmkit.mapping.files import (
     MappingSection,
     apply_overrides,
+    check_columns,
     load_mapping_file,
     parse_section,
     save_mapping_file,
@@ -23,6 +24,7 @@ __all__ = [
     "MappingSection",
     "apply_overrides",
     "auto_map",
+    "check_columns",
     "compact",
     "fill_values",
     "load_mapping_file",

@@ -10,12 +10,16 @@
 empty on the rows that have it (a source picklist value HubSpot has no option for, such as
 Salesforce's "Customer - Direct" account type, no longer rejects those rows). Names are
 checked against the schema when the file is loaded, so a typo is a clear :class:`MappingError`
-naming the column and close names, never a 400 from HubSpot halfway through an import.
+naming the column and close names, never a 400 from HubSpot halfway through an import; and
+every column it names must be one of the file's (a mistyped header would otherwise be ignored
+without a word), checked against every file of the object type when there are several.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from collections.abc import Mapping as AbcMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +29,7 @@ from rapidfuzz import fuzz, process
 from crmkit import OBJECT_TYPES
 from crmkit.errors import MappingError
 from crmkit.mapping.model import ROLES, ColumnMatch, Mapping
+from crmkit.mapping.normalize import normalize_header
 from crmkit.schema import IMPORT_KEY_PROPERTY, Schema
 
 VERSION = 1
@@ -39,6 +44,23 @@ class MappingSection:
     columns: dict[str, str | None] = field(default_factory=dict)
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     roles: dict[str, str | None] = field(default_factory=dict)
+    where: str = "mapping file"
+    """The mapping file it was read from, for messages."""
+
+    def named_columns(self) -> list[str]:
+        """Every column the section names, in the order written."""
+        return list(dict.fromkeys([*self.columns, *self.values, *self.roles]))
+
+    def only(self, columns: Iterable[str]) -> MappingSection:
+        """The choices about ``columns`` alone: for one of several files of one object type."""
+        keep = set(columns)
+        return MappingSection(
+            self.object_type,
+            {c: p for c, p in self.columns.items() if c in keep},
+            {c: v for c, v in self.values.items() if c in keep},
+            {c: r for c, r in self.roles.items() if c in keep},
+            self.where,
+        )
 
     def to_json_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"columns": self.columns}
@@ -59,6 +81,34 @@ def _suggest(name: str, schema: Schema) -> str:
     hits = process.extract(name, list(choices), scorer=fuzz.WRatio, limit=3, score_cutoff=60)
     names = list(dict.fromkeys(choices[h[0]] for h in hits))
     return f"; did you mean {' or '.join(repr(n) for n in names)}?" if names else ""
+
+
+def _closest_columns(name: str, columns: Iterable[str]) -> str:
+    """ "; did you mean 'x'?" from the file's headers closest to a mistyped one."""
+    choices = {normalize_header(c): c for c in columns}
+    hits = process.extract(
+        normalize_header(name), list(choices), scorer=fuzz.WRatio, limit=2, score_cutoff=70
+    )
+    names = list(dict.fromkeys(choices[h[0]] for h in hits))
+    return f"; did you mean {' or '.join(repr(n) for n in names)}?" if names else ""
+
+
+def check_columns(section: MappingSection | None, headers: AbcMapping[str, Iterable[str]]) -> None:
+    """Every column ``section`` names is a header of at least one file (``{file: headers}``).
+
+    A mapping file naming a column no file has is a MappingError naming it and the closest
+    real header: the person meant some column, and ignoring the line would import it wrongly.
+    """
+    if section is None:
+        return
+    present = list(dict.fromkeys(str(c) for columns in headers.values() for c in columns))
+    files = ", ".join(headers) or "the data"
+    for column in section.named_columns():
+        if column not in present:
+            raise MappingError(
+                f"{section.where}, {section.object_type}: column {column!r} is not in {files}"
+                f"{_closest_columns(column, present)}"
+            )
 
 
 def _check_property(where: str, column: str, prop: Any, schema: Schema) -> str | None:
@@ -147,7 +197,7 @@ def parse_section(
                 f"{where}: column {col!r} has unknown role {role!r}; roles: {', '.join(ROLES)}"
             )
         roles[col] = role
-    return MappingSection(object_type, columns, values, roles)
+    return MappingSection(object_type, columns, values, roles, where.rsplit(", ", 1)[0])
 
 
 def load_mapping_file(
@@ -213,11 +263,13 @@ def apply_overrides(
     """A copy of ``mapping`` with a mapping file's choices applied (confidence 1.0, "override").
 
     A column given a property takes it from any other column that had it; a column given
-    ``null`` is not imported. Columns the file names but the data lacks are ignored, so one file
-    serves several exports.
+    ``null`` is not imported. A column the section names that the file does not have is a
+    MappingError suggesting the closest header (for several files of one object type, check
+    them together with :func:`check_columns` and pass each file ``section.only(its columns)``).
     """
     if section is None:
         return mapping
+    check_columns(section, {"the file": list(mapping.columns)})
     schema = schema or Schema.bundled(mapping.object_type)
     columns = dict(mapping.columns)
     values = {c: dict(v) for c, v in mapping.values.items()}

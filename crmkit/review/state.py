@@ -19,6 +19,7 @@ from crmkit.mapping import (
     MappingSection,
     apply_overrides,
     auto_map,
+    check_columns,
     fill_values,
     load_mapping_file,
     save_mapping_file,
@@ -98,7 +99,12 @@ class ReviewState:
             distinct = {str(c): [str(v) for v in raw[c].unique()] for c in raw.columns}
             schema = schemas[object_type]
             automatic = auto_map(list(raw.columns), object_type, schema, distinct)
-            section = sections.get(object_type) or MappingSection(object_type)
+            chosen = sections.get(object_type)
+            if chosen is not None:
+                others = [_first_table(t) for t in tables[object_type][1:]]
+                headers = {t.name: list(t.frame.columns) for t in [table, *others]}
+                check_columns(chosen, headers)
+            section = chosen.only(raw.columns) if chosen else MappingSection(object_type)
             state.objects[object_type] = ObjectReview(
                 object_type, table.name, schema, automatic, distinct, section
             )

@@ -419,7 +419,7 @@ def test_apply_overrides_columns_and_values(tmp_path: Path) -> None:
         {
             "version": 1,
             "tickets": {
-                "columns": {"Summary": "subject", "Subject": None, "Absent Column": "content"},
+                "columns": {"Summary": "subject", "Subject": None},
                 "values": {"Priority": {"Whenever": "LOW", "Hi": "URGENT"}},
             },
         },
