@@ -28,10 +28,14 @@ from crmkit.extract.phones import CELL_DATE, CELL_LABEL
 
 _SHAPE = re.compile(r"^(\+?)([0-9\s().\-]{4,}?)(?:\s*(?:ext\.?|x)\s*([0-9]{1,6}))?$", re.I)
 """A plain cell: an optional ``+``, ASCII digits and separators, an optional extension."""
+_PLAIN = re.compile(r"^(\+?)([0-9\s().\-]{4,})()$")
+"""The same without an extension: tried first, since it never backtracks."""
+_SEPARATORS = str.maketrans("", "", " ().-\t")
 
 _COUNTRY_CODES = frozenset(str(code) for code in COUNTRY_CODE_TO_REGION_CODE)
 _NOT_DIGIT = re.compile(r"[^0-9]")
 _NON_ZERO = frozenset("123456789")
+_LONGEST_DATE = 12  # what CELL_DATE can match: 4 + 1 + 2 + 1 + 4 characters
 
 
 @lru_cache(maxsize=512)
@@ -49,18 +53,20 @@ def _rules(country_code: int) -> tuple[frozenset[int], re.Pattern[str] | None] |
 
 
 @lru_cache(maxsize=512)
-def _region(region: str) -> tuple[str, re.Pattern[str] | None, re.Pattern[str] | None] | None:
-    """A default region's calling code, international prefix and national-prefix pattern."""
+def _region(region: str) -> tuple[str, re.Pattern[str]] | None:
+    """A default region's calling code, and one pattern for what libphonenumber would read
+    otherwise at the start of a number written without ``+``: that calling code itself, the
+    region's international prefix, or its national prefix."""
     metadata = PhoneMetadata.metadata_for_region(region.upper(), None)
     if metadata is None or metadata.country_code is None:
         return None
-    idd = metadata.international_prefix
-    prefix = metadata.national_prefix_for_parsing
-    return (
-        str(metadata.country_code),
-        re.compile(idd) if idd else None,
-        re.compile(prefix) if prefix else None,
-    )
+    code = str(metadata.country_code)
+    starts = [code] + [
+        f"(?:{pattern})"
+        for pattern in (metadata.international_prefix, metadata.national_prefix_for_parsing)
+        if pattern
+    ]
+    return code, re.compile("|".join(starts))
 
 
 def e164_texts(values: Sequence[str], region: str = "US") -> list[str | None]:
@@ -75,25 +81,27 @@ def e164_texts(values: Sequence[str], region: str = "US") -> list[str | None]:
     return [_decide(value, home) for value in values]
 
 
-def _decide(
-    value: str, home: tuple[str, re.Pattern[str] | None, re.Pattern[str] | None]
-) -> str | None:
-    text = CELL_LABEL.sub("", value.strip())
+def _decide(value: str, home: tuple[str, re.Pattern[str]]) -> str | None:
+    text = value.strip()
+    if text[:1].isalpha():  # "Tel: …" (every label starts with a letter)
+        text = CELL_LABEL.sub("", text)
     if text.startswith("00") and text[2:3] in _NON_ZERO:
         text = "+" + text[2:]
-    shape = _SHAPE.match(text)
-    if shape is None or CELL_DATE.match(text):
+    shape = _PLAIN.match(text) or _SHAPE.match(text)
+    if shape is None or (len(text) <= _LONGEST_DATE and CELL_DATE.match(text)):
         return None
     plus, body, ext = shape.groups()
-    digits = _NOT_DIGIT.sub("", body)
+    digits = body.translate(_SEPARATORS)
+    if not digits.isdigit():  # another kind of space between the digits
+        digits = _NOT_DIGIT.sub("", body)
     if plus:
         code = next((digits[:w] for w in (1, 2, 3) if digits[:w] in _COUNTRY_CODES), None)
         if code is None:
             return None
         national = digits[len(code) :]
     else:
-        code, idd, prefix = home
-        if digits.startswith(code) or _matches(idd, digits) or _matches(prefix, digits):
+        code, reads_otherwise = home
+        if reads_otherwise.match(digits):
             return None  # libphonenumber would read a country code or strip a prefix
         national = digits
     rules = _rules(int(code))
