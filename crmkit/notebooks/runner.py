@@ -1,4 +1,8 @@
-"""Run the four notebooks headless with papermill, then export the run's ``report.html``.
+"""Run the four notebooks headless with papermill, then write the run's ``report.html``.
+
+The page is built from the run folder (``crmkit.report.page``), not from the notebooks' cells:
+it reads report.json, errors.csv and the notebooks' records, so it holds no code or notebook
+prose and shares its numbers with summary.txt.
 
 The executed notebooks land in ``output/runs/<run_id>/notebooks/`` next to the pipeline's
 files, so the run folder holds everything about one run. The kernel gets
@@ -15,7 +19,6 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +29,7 @@ from crmkit.pipeline.runfolder import RunFolder, write_text_atomically
 from crmkit.errors import ConfigError, NotebookError
 from crmkit.notebooks.params import notebook_parameters, parameters_for, resolve_parameters
 from crmkit.pipeline.options import check_run_id, new_run_id
-from crmkit.report.html import export_report
+from crmkit.report.page import write_page
 from crmkit.report.renderer import ENV_FLAG
 
 NOTEBOOK_NAMES: tuple[str, ...] = (
@@ -104,11 +107,6 @@ def _stderr(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def _footer(run_id: str, target: str | None) -> str:
-    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return f"crmkit run {run_id} · target {target or '(none)'} · exported {stamp}"
-
-
 def run_notebooks(
     data_dir: Path | str,
     target: str | None = None,
@@ -175,12 +173,10 @@ def run_notebooks(
                 break
             say(f"      done in {time.monotonic() - began:.1f} s")
 
-    report = export_report(
-        executed,
-        folder.report_html,
-        title=f"crmkit report · {run_id}",
-        footer=_footer(run_id, target),
-    )
+    problem = None
+    if failure is not None:
+        problem = f"{failure[0].name} stopped: {failure[1].ename}: {failure[1].evalue}"
+    report = write_page(run_dir, problem=problem)
     _record_report_path(run_dir, report)
     if failure is not None:
         destination, error = failure

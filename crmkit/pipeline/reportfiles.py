@@ -61,8 +61,12 @@ def build_report(
     totals: dict[str, float],
     batches: list[dict[str, Any]],
     ceiling_records_per_s: float | None,
+    data_dir: str | None = None,
 ) -> dict[str, Any]:
-    """The report.json dict, with exactly the keys of docs/architecture.md."""
+    """The report.json dict, with exactly the keys of docs/architecture.md.
+
+    ``data_dir`` (the folder read) lets the history chart group runs of the same data.
+    """
     write_s = float(totals.get("write_s", 0.0))
     landed = accounting.landed()
     requests = {
@@ -78,6 +82,7 @@ def build_report(
         "finished_at": iso(finished_at),
         "duration_s": round(duration_s, 3),
         "target": target,
+        "data_dir": data_dir,
         "dry_run": dry_run,
         "tier": tier,
         "status": status,
@@ -104,7 +109,7 @@ def build_report(
             }
             for b in batches
         ],
-        "timeline": timeline(batches),
+        "timeline": timeline(batches, totals),
         "files": {
             "report_json": str(RunFolder(run_dir).report_json),
             "summary_txt": str(RunFolder(run_dir).summary_txt),
@@ -113,13 +118,24 @@ def build_report(
     }
 
 
-def timeline(batches: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Requests per whole second of the run, from the counters journaled with each batch."""
+def timeline(
+    batches: list[dict[str, Any]], totals: dict[str, float] | None = None
+) -> list[dict[str, Any]]:
+    """Requests per whole second of the run, from the counters journaled with each batch.
+
+    Requests outside any batch (the portal's properties and key checks before the first one)
+    are counted at second 0, so the timeline adds up to ``requests.total`` (``totals``).
+    """
     seconds: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STAT_FIELDS, 0))
     for batch in batches:
         bucket = seconds[int(float(batch["t"]))]
         for name in STAT_FIELDS:
             bucket[name] += int(batch.get(name, 0) or 0)
+    in_batches = {name: sum(s[name] for s in seconds.values()) for name in STAT_FIELDS}
+    outside = {name: int((totals or {}).get(name, 0)) - in_batches[name] for name in STAT_FIELDS}
+    if any(n > 0 for n in outside.values()):
+        for name, n in outside.items():
+            seconds[0][name] += max(n, 0)
     return [
         {
             "t": t,

@@ -1,7 +1,9 @@
 """Earlier runs: one row per ``output/runs/*/report.json``, and the chart across them.
 
-A run folder without a readable report (a run stopped before writing it, a hand-edited file)
-is skipped with a warning: history is for reading, it must never break the report notebook.
+Runs only compare when they loaded the same data into the same portal, so history is grouped
+by (data folder, target): the chart shows the current run's group, and :func:`history_groups`
+lists the others. A run folder without a readable report (a run stopped before writing it, a
+hand-edited file) is skipped with a warning: history must never break the report.
 """
 
 from __future__ import annotations
@@ -17,32 +19,30 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from crmkit.pipeline.runfolder import runs_dir
-from crmkit.report.figures import HEIGHT, OBJECT_COLORS, OUTCOME_COLORS, TEMPLATE, success_rate
+from crmkit.report.look import HEIGHT, OBJECT_COLORS, OUTCOME_COLORS, TEMPLATE
+from crmkit.report.outcome import as_float, run_outcome
 
 HISTORY_COLUMNS: tuple[str, ...] = (
     "run_id",
     "started_at",
     "status",
     "dry_run",
+    "data_dir",
     "target",
     "duration_s",
     "records_per_s",
     "ceiling_records_per_s",
     "success_rate",
     "rows",
-    "created",
-    "updated",
+    "landed",
     "failed",
     "rejected",
 )
+UNKNOWN_FOLDER = "(folder not recorded)"
 
 
 def _history_row(run_dir: Path, report: Mapping[str, Any]) -> dict[str, Any]:
-    objects = report.get("objects") or {}
-
-    def total(key: str) -> int:
-        return sum(int((o or {}).get(key) or 0) for o in objects.values())
-
+    outcome = run_outcome(report)
     return {
         "run_id": str(report.get("run_id") or run_dir.name),
         "started_at": pd.to_datetime(
@@ -50,16 +50,16 @@ def _history_row(run_dir: Path, report: Mapping[str, Any]) -> dict[str, Any]:
         ),
         "status": str(report.get("status") or ""),
         "dry_run": bool(report.get("dry_run")),
-        "target": str(report.get("target") or ""),
-        "duration_s": float(report.get("duration_s") or 0.0),
-        "records_per_s": float(report.get("records_per_s") or 0.0),
-        "ceiling_records_per_s": float(report.get("ceiling_records_per_s") or 0.0),
-        "success_rate": success_rate(report),
-        "rows": total("rows"),
-        "created": total("created"),
-        "updated": total("updated"),
-        "failed": total("failed"),
-        "rejected": total("rejected"),
+        "data_dir": group_of(report)[0],
+        "target": group_of(report)[1],
+        "duration_s": as_float(report.get("duration_s")),
+        "records_per_s": as_float(report.get("records_per_s")),
+        "ceiling_records_per_s": as_float(report.get("ceiling_records_per_s")),
+        "success_rate": outcome.success_rate,
+        "rows": outcome.rows,
+        "landed": outcome.landed,
+        "failed": outcome.failed,
+        "rejected": outcome.rejected,
     }
 
 
@@ -82,27 +82,81 @@ def load_history(output_dir: Path | str, *, include_dry_runs: bool = True) -> pd
     return frame.reset_index(drop=True)
 
 
-def history_figure(history: pd.DataFrame) -> go.Figure:
-    """Records/s (bars) and success rate (line, right axis) per run, oldest on the left."""
+def group_of(report: Mapping[str, Any]) -> tuple[str, str]:
+    """(data folder, target) of a run, as history's columns spell them."""
+    return str(report.get("data_dir") or UNKNOWN_FOLDER), str(report.get("target") or "")
+
+
+def same_group(history: pd.DataFrame, report: Mapping[str, Any]) -> pd.DataFrame:
+    """The runs of ``history`` that read the same data folder into the same target."""
+    if history.empty:
+        return history
+    folder, target = group_of(report)
+    mine = history[(history["data_dir"] == folder) & (history["target"] == target)]
+    return mine.reset_index(drop=True)
+
+
+def history_groups(history: pd.DataFrame) -> pd.DataFrame:
+    """Per (data folder, target): how many runs, the last one, its success rate."""
+    columns = ["data folder", "target", "runs", "last run", "last success rate (%)"]
+    if history.empty:
+        return pd.DataFrame(columns=columns)
+    lines = []
+    for (folder, target), runs in history.groupby(["data_dir", "target"], sort=True):
+        last = runs.iloc[-1]
+        rate = last["success_rate"]
+        lines.append(
+            {
+                "data folder": folder,
+                "target": target,
+                "runs": len(runs),
+                "last run": str(last["run_id"]),
+                "last success rate (%)": "" if pd.isna(rate) else round(100.0 * rate, 1),
+            }
+        )
+    return pd.DataFrame(lines, columns=columns)
+
+
+def _run_label(run_id: str, started: Any, dry: bool) -> str:
+    when = "" if pd.isna(started) else started.strftime("%b %d %H:%M")
+    return f"{when} · {run_id}{' (dry run)' if dry else ''}".lstrip(" ·")
+
+
+def history_figure(history: pd.DataFrame, *, title: str | None = None) -> go.Figure:
+    """Records/s (bars) and success rate (line, right axis) per run, oldest on the left.
+
+    Pass one group's runs (:func:`same_group`): runs of other data say nothing about this one.
+    """
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     fig.update_layout(
-        title={"text": "Earlier runs: throughput and success rate", "x": 0.0},
+        title={"text": title or "Earlier runs: throughput and success rate", "x": 0.0},
         template=TEMPLATE,
         height=HEIGHT,
-        margin={"l": 70, "r": 70, "t": 80, "b": 90},
+        margin={"l": 70, "r": 70, "t": 80, "b": 110},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0.0},
     )
-    fig.update_xaxes(title_text="run", type="category")
-    fig.update_yaxes(title_text="records/s", rangemode="tozero", secondary_y=False)
-    fig.update_yaxes(title_text="success rate (%)", range=[0, 105], secondary_y=True)
+    fig.update_xaxes(title_text="run (start time, UTC)", type="category", tickangle=-30)
+    fig.update_yaxes(
+        title_text="records/s", rangemode="tozero", tickformat=",~r", secondary_y=False
+    )
+    fig.update_yaxes(
+        title_text="success rate (%)",
+        range=[0, 105],
+        tickmode="array",
+        tickvals=[0, 25, 50, 75, 100],
+        showgrid=False,
+        secondary_y=True,
+    )
     if history.empty:
         fig.add_annotation(
             text="no earlier runs", xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False
         )
         return fig
     runs = [
-        f"{run}{' (dry run)' if dry else ''}"
-        for run, dry in zip(history["run_id"], history["dry_run"], strict=True)
+        _run_label(str(run), started, bool(dry))
+        for run, started, dry in zip(
+            history["run_id"], history["started_at"], history["dry_run"], strict=True
+        )
     ]
     fig.add_bar(
         name="records/s",

@@ -1,23 +1,23 @@
-"""The exported report in headless Chromium, offline: every chart draws, nothing is fetched.
+"""report.html of a real run in headless Chromium, offline: charts draw, clicks drill down.
 
-The real report notebook (notebooks/04_report.ipynb) runs through run_notebooks on a scenario
-report.json, so the test covers the notebook, the renderer, the template and the export.
-
-Debian's Chromium (``make browser``) is driven through Playwright's Python package; Playwright's
-own browser download is not used. Every request the page makes is recorded and any that is
-not the report file itself is aborted, so a CDN reference fails the test instead of loading.
+The demo data is imported over HTTP into a sandbox that fails a fifth of the requests, and
+the page is built from that run folder, as ``crmkit run`` does. Debian's Chromium (``make
+browser``) is driven through Playwright's Python package (its own browser download is not
+used). Every request the page makes is recorded and any that is not the page itself is
+aborted, so a CDN reference fails the test instead of loading.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.support.real_runs import faulty_sandbox, import_demo
 
-from crmkit.notebooks import NOTEBOOKS_DIR, run_notebooks
-from crmkit.report import figures
+from crmkit.report.page import write_page
 
 pytestmark = pytest.mark.browser
 
@@ -31,67 +31,30 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-ERRORS_CSV = (
-    "file,row,key,stage,category,message,column,value\n"
-    "contacts.csv,7,,validate,MISSING_REQUIRED,email: a value is required,email,\n"
-)
 SCREENSHOT = Path(__file__).resolve().parents[2] / "output" / "report-screenshot.png"
-
-REPORT: dict[str, Any] = {
-    "run_id": "browser-run",
-    "started_at": "2024-05-01T10:00:00Z",
-    "dry_run": False,
-    "objects": {
-        "companies": {"rows": 40, "rejected": 2, "created": 30, "updated": 8, "failed": 0},
-        "contacts": {"rows": 120, "rejected": 9, "created": 90, "updated": 15, "failed": 6},
-        "tickets": {"rows": 60, "rejected": 4, "created": 50, "updated": 0, "failed": 6},
-    },
-    "associations": {"planned": 150, "created": 140, "failed": 4},
-    "records_per_s": 38.0,
-    "ceiling_records_per_s": 100.0,
-    "quality": {
-        "contacts": {"score": 0.93, "columns": {"email": 0.9, "phone": 0.85, "firstname": 1.0}},
-        "companies": {"score": 0.97, "columns": {"domain": 0.95, "name": 1.0}},
-    },
-    "errors_by_category": {"INVALID_EMAIL": 7, "MISSING_REQUIRED": 8, "CONFLICT": 6},
-    "batches": [
-        {"t": 0.4 * i, "action": "upsert", "succeeded": 10, "failed": 0, "duration_s": 0.3}
-        for i in range(24)
-    ],
-    "timeline": [
-        {"t": s, "requests": 3, "retried": s % 3 == 0, "rate_limited": s == 4, "server_errors": 0}
-        for s in range(10)
-    ],
-}
+VISIBLE_ROWS = "#rows-to-fix tr.fix:not([hidden]):not(tbody[hidden] tr)"
 
 
 @pytest.fixture(scope="module")
-def report_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def run_page(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (make browser)")
-    root = tmp_path_factory.mktemp("browser")
-    run_dir = root / "output" / "runs" / REPORT["run_id"]
-    run_dir.mkdir(parents=True)
-    (run_dir / "report.json").write_text(json.dumps(REPORT), encoding="utf-8")
-    (run_dir / "errors.csv").write_text(ERRORS_CSV, encoding="utf-8")
-    (root / "data").mkdir()
-    return run_notebooks(
-        root / "data",
-        run_id=REPORT["run_id"],
-        output_dir=root / "output",
-        notebooks=[NOTEBOOKS_DIR / "04_report.ipynb"],
-    )
+    out = tmp_path_factory.mktemp("browser") / "output"
+    with faulty_sandbox() as box, pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HUBSPOT_ACCESS_TOKEN", box.token)
+        run_dir = import_demo(box, out, "browser-run")
+        page = write_page(run_dir)
+    report = json.loads((run_dir / "report.json").read_text(encoding="utf-8"))
+    return {"path": page, "report": report}
 
 
-def test_report_draws_every_chart_offline(report_html: Path) -> None:
-    """Each Plotly chart has its SVG and its title; the page asked the network for nothing."""
+@pytest.fixture(scope="module")
+def browser_page(run_page: dict[str, Any]) -> Iterator[dict[str, Any]]:
     from playwright.sync_api import sync_playwright
 
-    expected_titles = [f.layout.title.text for f in figures.report_figures(REPORT)]
-    expected_titles.append("Earlier runs: throughput and success rate")
-    page_url = report_html.resolve().as_uri()
+    page_url = run_page["path"].resolve().as_uri()
     requested: list[str] = []
-    page_errors: list[str] = []
+    errors: list[str] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
@@ -99,30 +62,83 @@ def test_report_draws_every_chart_offline(report_html: Path) -> None:
         try:
             page = browser.new_page(viewport={"width": 1200, "height": 900})
             page.on("request", lambda request: requested.append(request.url))
-            page.on("pageerror", lambda error: page_errors.append(str(error)))
+            page.on("pageerror", lambda error: errors.append(str(error)))
             page.route(
                 "**/*",
                 lambda route: route.continue_() if route.request.url == page_url else route.abort(),
             )
             page.goto(page_url, wait_until="load")
             page.wait_for_function(
-                "n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n",
-                arg=len(expected_titles),
+                "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 6",
                 timeout=30_000,
             )
-            plots = page.locator(".js-plotly-plot")
-            assert plots.count() == len(expected_titles)
-            for index in range(plots.count()):
-                assert plots.nth(index).locator("svg.main-svg").count() >= 1
-            titles = page.locator(".js-plotly-plot .gtitle").all_text_contents()
-            text = page.inner_text("body")
             SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOT), full_page=True)
+            page.screenshot(path=str(SCREENSHOT))
+            yield {"page": page, "url": page_url, "requested": requested, "errors": errors}
         finally:
             browser.close()
-    assert titles == expected_titles
-    assert "Rows in errors.csv: 1" in text and "email: a value is required" in text
-    assert "from crmkit.report import" not in text  # no code cells in the report
-    assert [url for url in requested if url != page_url] == []
-    assert page_errors == []
+
+
+def click_bar(page: Any, drill: str, pick: str) -> None:
+    """Click, as a person would, the bar whose ``customdata`` names ``pick``."""
+    chart = f".chart[data-drill={drill}] .js-plotly-plot"
+    position = 0 if drill == "category" else 1
+    index = page.evaluate(
+        "([sel, pick, pos]) => document.querySelector(sel).data[0].customdata"
+        ".findIndex(c => String(c[pos]) === pick)",
+        [chart, pick, position],
+    )
+    assert index >= 0, pick
+    bar = page.locator(f"{chart} g.trace.bars").first.locator("g.point").nth(index)
+    bar.scroll_into_view_if_needed()
+    box = bar.bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)  # Plotly picks the clicked point from the hover it computed
+    page.mouse.click(x, y)
+
+
+def visible(page: Any, attribute: str) -> list[str]:
+    return page.eval_on_selector_all(
+        "#rows-to-fix tr.fix",
+        f"rows => rows.filter(r => !r.hidden && !r.parentElement.hidden)"
+        f".map(r => r.dataset.{attribute})",
+    )
+
+
+def test_every_chart_draws_offline(browser_page: dict[str, Any]) -> None:
+    page = browser_page["page"]
+    plots = page.locator(".js-plotly-plot")
+    assert plots.count() >= 6
+    for index in range(plots.count()):
+        assert plots.nth(index).locator("svg.main-svg").count() >= 1
+    assert [u for u in browser_page["requested"] if u != browser_page["url"]] == []
+    assert browser_page["errors"] == []
     assert SCREENSHOT.stat().st_size > 10_000
+
+
+def test_clicking_a_reason_shows_only_its_rows(
+    browser_page: dict[str, Any], run_page: dict[str, Any]
+) -> None:
+    page = browser_page["page"]
+    errors = run_page["report"]["errors_by_category"]
+    click_bar(page, "category", "INVALID_EMAIL")
+    page.wait_for_selector("#drill-bar:not([hidden])")
+    assert visible(page, "category") == ["INVALID_EMAIL"] * errors["INVALID_EMAIL"]
+    status = page.inner_text("#drill-status")
+    assert status == f"Showing {errors['INVALID_EMAIL']} row(s): The email address is not valid"
+    page.click("#drill-clear")
+    assert len(visible(page, "category")) == sum(errors.values())
+    assert page.locator("#drill-bar").is_hidden()
+
+
+def test_clicking_an_object_type_shows_only_its_files_rows(
+    browser_page: dict[str, Any], run_page: dict[str, Any]
+) -> None:
+    page = browser_page["page"]
+    click_bar(page, "object", "tickets")
+    page.wait_for_selector("#drill-bar:not([hidden])")
+    shown = visible(page, "object")
+    assert shown and set(shown) == {"tickets"}
+    assert len(shown) == run_page["report"]["objects"]["tickets"]["rejected"]
+    page.click("#drill-clear")

@@ -46,6 +46,16 @@ def test_timeline_sums_batches_per_whole_second() -> None:
     ]
 
 
+def test_timeline_adds_up_to_the_run_totals() -> None:
+    """Requests outside any batch (the portal checks before the first) count at second 0."""
+    batches = [{"t": 3.6, "requests": 9, "retried": 0, "rate_limited": 0, "server_errors": 0}]
+    totals = {"requests": 17.0, "retried": 1.0, "rate_limited": 0.0, "server_errors": 0.0}
+    assert timeline(batches, totals) == [
+        {"t": 0, "requests": 8, "retried": 1, "rate_limited": 0, "server_errors": 0},
+        {"t": 3, "requests": 9, "retried": 0, "rate_limited": 0, "server_errors": 0},
+    ]
+
+
 def test_one_line_per_rejected_row_with_every_reason(tmp_path: Path) -> None:
     """Two issues on one row make one line naming both; the file survives a CSV round trip."""
     plan = make_plan(rejected_contacts=0)

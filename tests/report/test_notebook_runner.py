@@ -128,15 +128,17 @@ def test_token_is_nowhere_in_the_run_files(batch_run: dict[str, Any]) -> None:
 
 
 def test_report_draws_every_figure_offline(batch_run: dict[str, Any]) -> None:
+    """The page is built from the run folder: its charts, plotly.js once, no notebook cell."""
     html = batch_run["path"].read_text(encoding="utf-8")
-    assert html.count("Plotly.newPlot(") == 6
+    assert html.count("Plotly.newPlot(") == 6  # five charts and the appendix's data quality
     assert html.count(get_plotlyjs()[:300]) == 1
     assert find_network_references(html) == []
-    assert "report written for r1" in html
-    assert "batch_size" not in html  # the parameters cell stays out
+    assert "report written for r1" not in html  # notebook outputs stay in the notebooks
+    assert "batch_size" not in html
 
 
-def test_a_failing_notebook_raises_after_exporting_what_ran(tmp_path: Path) -> None:
+def test_a_failing_notebook_raises_after_writing_the_page(tmp_path: Path) -> None:
+    """The page says which notebook stopped and why, first; the later notebook never ran."""
     broken = notebook(
         code(PARAMETERS, tags=("parameters",)),
         code("print('before the failure')"),
@@ -151,7 +153,7 @@ def test_a_failing_notebook_raises_after_exporting_what_ran(tmp_path: Path) -> N
         )
     assert info.value.ename == "ValueError"
     html = Path(str(info.value.report_path)).read_text(encoding="utf-8")
-    assert "before the failure" in html and "the CSV folder is odd" in html
+    assert "a.ipynb stopped: ValueError: the CSV folder is odd" in html
     assert "never runs" not in html
     assert not (tmp_path / "out" / "runs" / "bad" / "notebooks" / "b.ipynb").exists()
 

@@ -14,11 +14,11 @@ from tests.support.report_scenarios import batch, make_report
 Builder = Callable[[dict[str, Any]], go.Figure]
 BUILDERS: list[Builder] = [
     figures.success_by_object,
+    figures.error_categories,
     figures.throughput,
     figures.requests_timeline,
-    figures.error_categories,
-    figures.data_quality,
     figures.associations,
+    figures.data_quality,
 ]
 
 
@@ -53,7 +53,7 @@ def test_success_by_object_stacks_percentages_of_each_type(faulty_run: dict[str,
     assert list(bars["created"].y) == pytest.approx([75.0, 60.0])
     assert list(bars["updated"].y) == pytest.approx([25.0, 20.0])
     assert list(bars["failed"].y) == pytest.approx([0.0, 10.0])
-    assert list(bars["rejected"].customdata) == [0, 1]
+    assert [list(c) for c in bars["rejected"].customdata] == [[0, "companies"], [1, "contacts"]]
     assert fig.layout.barmode == "stack"
 
 
@@ -63,7 +63,7 @@ def test_success_by_object_accounts_for_every_row_with_duplicates() -> None:
         objects={"contacts": {"rows": 8, "created": 4, "failed": 1, "rejected": 1, "duplicates": 2}}
     )
     bars = traces(figures.success_by_object(report))
-    assert sum(int(bar.customdata[0]) for bar in bars.values()) == 8
+    assert sum(int(bar.customdata[0][0]) for bar in bars.values()) == 8
     assert bars["merged duplicates"].y[0] == pytest.approx(25.0)
 
 
@@ -103,14 +103,47 @@ def test_throughput_bins_succeeded_records_by_batch_end(faulty_run: dict[str, An
     assert rates == [12.0, 0.0, 0.0]
 
 
-def test_throughput_figure_has_the_ceiling_as_a_flat_dashed_line(
+def long_run(ceiling: float = 1000.0) -> dict[str, Any]:
+    """Batches spread over a minute: long enough for a rate curve."""
+    return make_report(
+        batches=[batch(float(t), 100) for t in range(0, 60, 2)],
+        records_per_s=50.0,
+        ceiling=ceiling,
+    )
+
+
+def test_a_short_run_draws_one_bar_per_batch_with_ceiling_and_average_explained(
     faulty_run: dict[str, Any],
 ) -> None:
-    lines = list(figures.throughput(faulty_run).data)
-    assert sum(lines[0].y) * (lines[0].x[1] - lines[0].x[0]) == 12
-    ceiling = next(t for t in lines if t.name.startswith("tier ceiling"))
-    assert set(ceiling.y) == {1000.0}
-    assert ceiling.line.dash == "dash"
+    """A run that wrote for 2.3 s has no rate curve to speak of: its batches are the bars."""
+    fig = figures.throughput(faulty_run)
+    landed = traces(fig)["landed"]
+    assert list(landed.x) == ["1 · contacts", "2 · contacts", "3 · contacts"]
+    assert list(landed.y) == [4, 8, 0]
+    assert list(traces(fig)["failed"].y) == [0, 0, 1]
+    title = fig.layout.title.text
+    assert "3 batches" in title and "Run average 4 records/s" in title
+    assert "Tier ceiling 1,000 records/s" in title
+
+
+def test_a_long_run_draws_the_rate_against_a_dashed_ceiling() -> None:
+    lines = list(figures.throughput(long_run()).data)
+    assert [t.name for t in lines] == [
+        "records written/s",
+        "tier ceiling (1,000/s)",
+        "run average (50/s)",
+    ]
+    assert set(lines[1].y) == {1000.0}
+    assert lines[1].line.dash == "dash"
+    assert (
+        "Tier ceiling 1,000 records/s = records per request"
+        in figures.throughput(long_run()).layout.title.text
+    )
+
+
+def test_an_average_above_the_ceiling_is_explained() -> None:
+    report = make_report(batches=[batch(0.0, 500)], records_per_s=2097.0, ceiling=1900.0)
+    assert "can go above it" in figures.throughput(report).layout.title.text
 
 
 @pytest.mark.parametrize(
@@ -162,26 +195,38 @@ def test_timeline_starts_at_the_first_request() -> None:
 
 
 def test_no_ceiling_line_when_the_report_has_none() -> None:
-    fig = figures.throughput(make_report(batches=[batch(0.0, 10)]))
-    assert [t.name for t in fig.data] == ["records written/s"]
+    report = long_run(ceiling=0.0) | {"records_per_s": 0.0}
+    assert [t.name for t in figures.throughput(report).data] == ["records written/s"]
 
 
-def test_timeline_fills_missing_seconds_and_sums_in_legend(faulty_run: dict[str, Any]) -> None:
-    """Seconds with no request show 0 so the lines drop; the legend states each total."""
+def test_timeline_fills_missing_seconds_and_states_report_totals(
+    faulty_run: dict[str, Any],
+) -> None:
+    """Quiet seconds show 0; legends and title state report.json's totals, not the series'."""
+    faulty_run["requests"] = {"total": 17, "retried": 2, "rate_limited": 1, "server_errors": 1}
     fig = figures.requests_timeline(faulty_run)
+    assert fig.layout.title.text.startswith("Requests sent: 17<br>")
     by_prefix = {t.name.split(" (")[0]: t for t in fig.data}
     assert list(by_prefix["requests"].x) == [0, 1, 2]
     assert list(by_prefix["requests"].y) == [3, 0, 5]
     assert list(by_prefix["429 rate limited"].y) == [0, 0, 1]
+    assert by_prefix["requests"].name == "requests (17)"
     assert by_prefix["retries"].name == "retries (2)"
     assert by_prefix["server errors"].name == "server errors (5xx) (1)"
 
 
 def test_error_categories_sorted_with_largest_on_top() -> None:
     report = make_report(errors={"INVALID_EMAIL": 7, "CONFLICT": 2, "MISSING_REQUIRED": 11, "X": 0})
-    bar = figures.error_categories(report).data[0]
-    assert list(bar.y) == ["CONFLICT", "INVALID_EMAIL", "MISSING_REQUIRED"]
+    fig = figures.error_categories(report)
+    bar = fig.data[0]
+    assert list(bar.y) == [
+        "Another record in the portal already has this key",
+        "The email address is not valid",
+        "A required value is empty",
+    ]
+    assert [c[0] for c in bar.customdata] == ["CONFLICT", "INVALID_EMAIL", "MISSING_REQUIRED"]
     assert list(bar.x) == [2, 7, 11]
+    assert fig.layout.title.text == "Rows to fix by reason: 20"
 
 
 def test_quality_groups_columns_by_object_with_overall_score(faulty_run: dict[str, Any]) -> None:
@@ -221,6 +266,7 @@ def test_associations_bars(
     assert dict(zip(bar.x, bar.y, strict=True)) == expected
 
 
-def test_report_figures_in_reading_order(faulty_run: dict[str, Any]) -> None:
+def test_report_figures_in_reading_order_each_once(faulty_run: dict[str, Any]) -> None:
+    """The page's charts; data quality is in the appendix, not a second time here."""
     titles = [f.layout.title.text for f in figures.report_figures(faulty_run)]
-    assert titles == [build(faulty_run).layout.title.text for build in BUILDERS]
+    assert titles == [build(faulty_run).layout.title.text for build in BUILDERS[:-1]]

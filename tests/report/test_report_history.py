@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from crmkit.report.history import history_figure, load_history
+from crmkit.report.history import history_figure, history_groups, load_history, same_group
 from tests.support.report_scenarios import make_report, write_run
 
 
@@ -79,16 +79,42 @@ def test_history_figure_shows_throughput_and_success_per_run(runs: Path) -> None
         history = load_history(runs, include_dry_runs=False)
     fig = history_figure(history)
     bars, line = fig.data
-    assert list(bars.x) == ["c-first", "b-second", "a-third"]
+    assert list(bars.x) == [
+        "May 01 07:00 · c-first",
+        "May 02 09:00 · b-second",
+        "May 03 09:00 · a-third",
+    ]
     assert list(bars.y) == [10.0, 80.0, 120.0]
     assert list(line.y) == pytest.approx([20.0, 80.0, 100.0])
     assert line.yaxis == "y2"
     assert fig.layout.yaxis.title.text == "records/s"
     assert fig.layout.yaxis2.title.text == "success rate (%)"
+    assert list(fig.layout.yaxis2.tickvals) == [0, 25, 50, 75, 100]  # never 22.2 / 44.5
 
 
 def test_history_marks_dry_runs_and_leaves_a_gap_for_their_rate(runs: Path) -> None:
     with pytest.warns(UserWarning):
         fig = history_figure(load_history(runs))
-    assert fig.data[0].x[-1] == "d-dry (dry run)"
+    assert fig.data[0].x[-1] == "May 04 00:00 · d-dry (dry run)"
     assert fig.data[1].y[-1] is None
+
+
+def test_history_groups_runs_by_data_folder_and_target(tmp_path: Path) -> None:
+    """Runs of other data or another portal are listed apart, never mixed into the chart."""
+    for run_id, folder, target in [
+        ("r1", "/data/a", "http://p1"),
+        ("r2", "/data/b", "http://p1"),
+        ("r3", "/data/a", "http://p1"),
+        ("r4", "/data/a", "http://p2"),
+    ]:
+        report = make_report(run_id=run_id, objects={"contacts": {"rows": 1, "created": 1}})
+        write_run(tmp_path, report | {"data_dir": folder, "target": target})
+    history = load_history(tmp_path)
+    mine = same_group(history, {"data_dir": "/data/a", "target": "http://p1"})
+    assert mine["run_id"].tolist() == ["r1", "r3"]
+    groups = history_groups(history)
+    assert groups[["data folder", "target", "runs"]].values.tolist() == [
+        ["/data/a", "http://p1", 2],
+        ["/data/a", "http://p2", 1],
+        ["/data/b", "http://p1", 1],
+    ]
