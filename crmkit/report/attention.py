@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from crmkit.report.reasons import plain_message, reason
 from crmkit.report.tables import failed_rows_table
 
@@ -70,3 +72,22 @@ def rows_to_fix(errors_csv: Path | str, *, limit: int = ROWS_PER_REASON) -> list
             )
         )
     return groups
+
+
+def rows_to_fix_table(errors_csv_path: Path | str) -> pd.DataFrame:
+    """The rows to fix as report.html lists them: reason in words, whole message, code apart."""
+    lines = [
+        {
+            "reason": group.reason,
+            "file": row.file,
+            "row": row.row,
+            "column": row.column,
+            "value": row.value,
+            "what is wrong": row.message,
+            "code": group.category,
+        }
+        for group in rows_to_fix(errors_csv_path)
+        for row in group.rows
+    ]
+    columns = ["reason", "file", "row", "column", "value", "what is wrong", "code"]
+    return pd.DataFrame(lines, columns=columns).set_index(["reason", "file", "row"])

@@ -87,10 +87,24 @@ def _partial(section: Mapping[str, Any]) -> int:
 
 
 def file_name(report: Report, object_type: str) -> str:
-    """The source file of ``object_type``: report.json's when it says, else the default name."""
-    section = (report.get("objects") or {}).get(object_type) or {}
-    named = section.get("file") or (report.get("sources") or {}).get(object_type)
-    return str(named) if named else f"{object_type}.csv"
+    """The source file(s) of ``object_type`` as report.json's ``sources`` places them."""
+    placed = (report.get("sources") or {}).get("sources") or []
+    names = [
+        str(s.get("file")) + (f" ({s['sheet']})" if s.get("sheet") else "")
+        for s in placed
+        if isinstance(s, Mapping) and s.get("role") == object_type and s.get("file")
+    ]
+    return ", ".join(names) if names else f"{object_type}.csv"
+
+
+def unplaced_files(report: Report) -> list[tuple[str, str]]:
+    """(file, why) for each file of the data folder that was not imported."""
+    unplaced = (report.get("sources") or {}).get("unplaced") or []
+    return [
+        (str(u.get("file")), str(u.get("reason") or ""))
+        for u in unplaced
+        if isinstance(u, Mapping) and u.get("file")
+    ]
 
 
 def file_outcomes(report: Report) -> list[FileOutcome]:

@@ -15,7 +15,6 @@ notebooks stay in the run folder; their records (mapping, validation) feed the a
 from __future__ import annotations
 
 import json
-import os
 import warnings
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
@@ -35,8 +34,8 @@ from crmkit.report.history import (
     load_history,
     same_group,
 )
-from crmkit.report.html import find_network_references, redact
-from crmkit.report.outcome import file_outcomes, run_outcome
+from crmkit.report.html import write_offline_page
+from crmkit.report.outcome import file_outcomes, run_outcome, unplaced_files
 from crmkit.report.reasons import reason
 from crmkit.report.renderer import figure_html
 
@@ -133,6 +132,7 @@ def page_context(run_dir: Path, *, problem: str | None = None) -> dict[str, Any]
         "problem": problem,
         "outcome": run_outcome(report),
         "files": outcomes,
+        "unplaced": unplaced_files(report),
         "object_of_file": {o.file: o.object_type for o in outcomes},
         "groups": rows_to_fix(run_dir / "errors.csv"),
         "charts": _charts(report, output_dir) if report else [],
@@ -180,17 +180,5 @@ def write_page(
     page it is replaced before writing, because the page is meant to be mailed around.
     """
     folder = Path(run_dir)
-    html = render_page(folder, problem=problem)
-    if secrets is None:
-        secrets = [os.environ.get("HUBSPOT_ACCESS_TOKEN", "")]
-    html, leaked = redact(html, secrets)
-    if leaked:
-        warnings.warn(f"the access token appeared {leaked} time(s) in the page", stacklevel=2)
-    references = find_network_references(html)
-    if references:
-        warnings.warn(f"report.html refers to the network: {references[:3]}", stacklevel=2)
-    target = folder / REPORT_HTML
-    partial = target.with_name(target.name + ".partial")
-    partial.write_text(html, encoding="utf-8")
-    partial.replace(target)
-    return target
+    page = render_page(folder, problem=problem)
+    return write_offline_page(page, folder / REPORT_HTML, secrets=secrets)

@@ -1,10 +1,14 @@
-"""Tables to drill into: the rows a run rejected or failed to write, from ``errors.csv``."""
+"""Tables of a run for the report notebook: where rows went, and the rows to fix."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
+
+from crmkit.report.outcome import file_outcomes
 
 ERROR_COLUMNS: tuple[str, ...] = (
     "file",
@@ -56,3 +60,21 @@ def failed_rows_table(
     extra = [c for c in frame.columns if c not in ERROR_COLUMNS]
     frame = frame[list(ERROR_COLUMNS) + extra]
     return frame.sort_values(["file", "row"], kind="stable").reset_index(drop=True)
+
+
+def outcome_table(report: Mapping[str, Any]) -> pd.DataFrame:
+    """Per file, what report.html's first table shows (the same :func:`file_outcomes`)."""
+    columns = {
+        "object_type": "records",
+        "rows": "rows read",
+        "landed": "landed",
+        "landed_without_some_values": "landed without some values",
+        "rejected": "rejected",
+        "failed": "failed",
+        "duplicates": "merged duplicates",
+    }
+    lines = [
+        {"file": o.file} | {v: getattr(o, k) for k, v in columns.items()}
+        for o in file_outcomes(report)
+    ]
+    return pd.DataFrame(lines, columns=["file", *columns.values()]).set_index("file")
