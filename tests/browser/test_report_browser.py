@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.support.real_runs import faulty_sandbox, import_demo
 
 from crmkit.report.page import write_page
+from tests.support.real_runs import faulty_sandbox, import_demo
 
 pytestmark = pytest.mark.browser
 

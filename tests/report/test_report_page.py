@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.support.real_runs import faulty_sandbox, import_demo, page_figures, visible_text
 
 from crmkit.report.outcome import file_outcomes, run_outcome
 from crmkit.report.page import write_page
+from tests.support.real_runs import faulty_sandbox, import_demo, page_figures, visible_text
 
 
 @pytest.fixture(scope="module")
