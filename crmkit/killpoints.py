@@ -5,7 +5,8 @@ process kill itself with SIGKILL there: no handler runs, no file is closed, exac
 lost terminal or a reboot would leave the run. Unset, a kill point is a dictionary look-up.
 Test-only: nothing in crmkit sets the variable.
 
-Points (in the order a run reaches them): ``reading`` (after the first input file is read),
+Points (in the order a run reaches them): ``created`` (the run is recorded, nothing else),
+``reading`` (after the first input file is read),
 ``validated`` (the folder is prepared, not planned), ``plan_writing`` (plan.json written to
 its temporary name, not renamed), ``plan_saved`` (renamed, not committed to the journal),
 ``planned``, ``batch_sent`` (the portal answered a batch; the pipeline has not seen it),
@@ -24,6 +25,7 @@ import threading
 
 ENV = "CRMKIT_KILL_POINT"
 POINTS = (
+    "created",
     "reading",
     "validated",
     "plan_writing",

@@ -49,11 +49,19 @@ def existing_run(options: ImportOptions) -> RunFolder | None:
     return None
 
 
-def reopen(options: ImportOptions, folder: RunFolder) -> Run:
-    """Open the run's journal (taking its lock), check the resume can go on, return the Run."""
+def reopen(options: ImportOptions, folder: RunFolder) -> Run | None:
+    """Open the run's journal (taking its lock), check the resume can go on, return the Run.
+
+    None when the journal holds no run at all (killed between making the file and recording
+    the run): nothing was recorded or sent, so it is removed and the run starts afresh.
+    """
     journal = Journal(folder.journal)
     try:
         info = journal.run_info()
+        if not info:
+            journal.close()
+            folder.remove_journal()
+            return None
         merged = _checked(options, folder, journal, info)
     except BaseException:
         journal.close()

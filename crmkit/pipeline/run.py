@@ -12,10 +12,11 @@ import logging
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from crmkit.errors import ConfigError, InternalError
+from crmkit.killpoints import killpoint
 from crmkit.pipeline.accounting import account
 from crmkit.pipeline.journal import Journal
 from crmkit.pipeline.options import DEFAULT_TARGET, ImportOptions, ImportResult, new_run_id
@@ -85,7 +86,16 @@ def start_run(options: ImportOptions, *, writer_factory: WriterFactory | None = 
 
     options = options.validated()
     folder = existing_run(options)
-    run = reopen(options, folder) if folder is not None else _create(options)
+    run = reopen(options, folder) if folder is not None else None
+    if run is None and options.resume is not None:  # it was killed before recording itself
+        if options.data_dir is None and not options.sources:
+            raise ConfigError(
+                f"run {options.resume!r} was stopped before it recorded anything: start it"
+                f" again with --data DIR --run-id {options.resume}"
+            )
+        options = replace(options, run_id=options.resume, resume=None)
+    if run is None:
+        run = _create(options)
     if run.journal is not None:
         run.offset_s = run.journal.active_seconds()
         run.journal.start_session()
@@ -115,6 +125,7 @@ def _create(options: ImportOptions) -> Run:
         target = options.target or os.environ.get("HUBSPOT_BASE_URL") or DEFAULT_TARGET
         journal = Journal(folder.journal)
         journal.create_run(run_id, options.journal_dict(), target, dry_run=False)
+        killpoint("created")
     return Run(
         options=options,
         run_id=run_id,
