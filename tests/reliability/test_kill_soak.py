@@ -106,6 +106,7 @@ def test_random_sigkills_with_faults_then_the_same_command_finishes_the_run(
         folder = RunFolder.of(out, RUN_ID)
         plan = ImportPlan.load(folder.plan)
         held = read_back(box.base_url, box.token, planned_properties(plan))
+    print(f"killed after {killed} s")  # shown with -s
     assert killed and killed[0] <= 1.0, "the first kill must fall in the first second"
     assert differences(held, plan) == []
     report = json.loads(folder.report_json.read_text())
