@@ -135,6 +135,7 @@ def _merged(options: ImportOptions, recorded: dict[str, Any], run_id: str) -> Im
             recorded.get("create_contacts_from_tickets", options.create_contacts_from_tickets)
         ),
         sources=options.sources or tuple(tuple(p) for p in recorded.get("sources") or ()),
+        date_order=options.date_order or recorded.get("date_order"),
         resume=run_id,
         run_id=run_id,
         dry_run=False,

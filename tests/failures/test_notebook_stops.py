@@ -8,13 +8,16 @@ import json
 from pathlib import Path
 
 import papermill
-from conftest import CliRunner, import_args, journal_status, planned_keys, portal_keys
-from stub import misbehaving
-from test_access import NEW, OLD, Revocation
 
 from crmkit.notebooks.records import read_records
 from crmkit.notebooks.runner import NOTEBOOKS_DIR, kernel_environment
 from crmkit.sandbox import running
+from tests.failures.test_access import NEW, OLD, Revocation
+from tests.support.cli import CliRunner, import_args
+from tests.support.journal import journal_keys as planned_keys
+from tests.support.journal import journal_status
+from tests.support.portal import portal_keys
+from tests.support.stub_server import misbehaving
 
 
 def test_revoked_token_mid_import_gives_a_resumable_report(

@@ -28,8 +28,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import MakeDataset
-from readback import Held, differences, planned_properties, read_back
 
 from crmkit.cli import main
 from crmkit.killpoints import ENV, POINTS
@@ -37,6 +35,8 @@ from crmkit.pipeline import ImportOptions, run_import
 from crmkit.pipeline.runfolder import RunFolder
 from crmkit.plan.model import ImportPlan
 from crmkit.sandbox import RunningSandbox, running
+from tests.support.cli import MakeDataset
+from tests.support.portal import Held, differences, planned_properties, read_back
 
 UPSERT = "POST /crm/v3/objects/{type}/batch/upsert"
 ASSOCIATE = "POST /crm/v4/associations/{from}/{to}/batch/associate/default"
