@@ -50,7 +50,11 @@ def _cmd_import(args: argparse.Namespace) -> int:
         from crmkit.sources import discover
 
         overrides = {t: [f for k, f in sources if k == t] for t, _ in sources}
-        for line in discover(args.data, overrides).lines():
+        try:
+            lines = discover(args.data, overrides).lines()
+        except CrmkitError:
+            lines = []  # the run says what is wrong, in its order (the token first)
+        for line in lines:
             print(line)
     result = run_import(
         ImportOptions(

@@ -225,12 +225,12 @@ def bundled_results(object_type: str) -> list[dict[str, Any]]:
     return results
 
 
-_SINGULAR = {"companies": "company", "contacts": "contact", "tickets": "ticket"}
+_SINGULAR = {"companies": "company", "contacts": "contact", "tickets": "ticket", "notes": "note"}
 
 
 def import_key_definition(object_type: str) -> dict[str, Any]:
     """The ``POST /crm/v3/properties/{type}`` body that creates crmkit's unique import key."""
-    what = _SINGULAR[check_object_type(object_type)]
+    what = _SINGULAR[object_type if object_type == "notes" else check_object_type(object_type)]
     return {
         "name": IMPORT_KEY_PROPERTY,
         "label": "crmkit import key",

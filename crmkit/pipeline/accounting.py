@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from crmkit import OBJECT_TYPES
+from crmkit import RECORD_TYPES
 from crmkit.errors import InternalError
 from crmkit.pipeline.journal import Journal
 from crmkit.plan.model import ImportPlan
@@ -45,7 +45,9 @@ def account(plan: ImportPlan, journal: Journal | None) -> Accounting:
     states = journal.state_counts() if journal is not None else {}
     objects: dict[str, dict[str, int]] = {}
     from_tickets = {"planned": 0, "created": 0, "updated": 0, "failed": 0}
-    for object_type in OBJECT_TYPES:
+    for object_type in RECORD_TYPES:
+        if object_type not in plan.rows and object_type == "notes":
+            continue  # only a run with notes reports them
         counts = {
             "rows": int(plan.rows.get(object_type, 0)),
             "rejected": int(plan.rejected.get(object_type, 0)),

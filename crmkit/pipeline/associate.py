@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from crmkit import OBJECT_TYPES
+from crmkit import RECORD_TYPES
 from crmkit.pipeline.batchloop import Answered, send_batches
 from crmkit.pipeline.executor import chunked
 from crmkit.pipeline.journal import LinkOutcome
@@ -26,7 +26,7 @@ def import_associations(run: Run, plan: ImportPlan) -> int:
     """Create the planned associations between records that landed; returns links sent."""
     journal, writer = real(run)
     run.enter("associations")
-    ids = {t: journal.hubspot_ids(t) for t in OBJECT_TYPES}
+    ids = {t: journal.hubspot_ids(t) for t in RECORD_TYPES}
     todo = [
         link
         for link in journal.links()

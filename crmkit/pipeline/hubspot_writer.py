@@ -7,6 +7,7 @@ again, safely, because every write is an upsert on a unique key).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -38,11 +39,17 @@ class HubSpotWriter:
         self._schemas: dict[str, Schema] = {}
         self._portal: str | None = None
         self._asked_portal = False
+        self._notes_keyed = False
+        self._lock = threading.Lock()
 
     # records -----------------------------------------------------------------------------
     def write(self, object_type: str, records: Sequence[PlannedRecord]) -> list[RecordOutcome]:
         if not records:
             return []
+        if object_type == "notes" and not self._notes_keyed:
+            with self._lock:  # only a run with notes needs (and creates) their key, once
+                if not self._notes_keyed:
+                    self._ensure_key("notes")
         inputs = [upsert_input(r) for r in records]
         outcomes = write_isolated(
             self.client, object_type, "upsert", inputs, id_property=records[0].id_property
@@ -133,20 +140,26 @@ class HubSpotWriter:
     def ensure_import_keys(self) -> None:
         """Create the unique ``crmkit_import_key`` property where the portal lacks it."""
         for object_type in KEYED_TYPES:
-            existing = self.client.properties(object_type)
-            try:
-                self.client.ensure_property(
-                    object_type, import_key_definition(object_type), existing=existing
-                )
-            except AuthError as exc:
-                if exc.status != 403:
-                    raise
-                raise ConfigError(
-                    f"{exc.message}; or create the {object_type} property"
-                    f" {IMPORT_KEY_PROPERTY!r} by hand (single-line text, unique values"
-                    " required), then run again"
-                ) from None
-            self._schemas[object_type] = Schema.from_api(object_type, existing)
+            self._ensure_key(object_type)
+
+    def _ensure_key(self, object_type: str) -> None:
+        existing = self.client.properties(object_type)
+        try:
+            self.client.ensure_property(
+                object_type, import_key_definition(object_type), existing=existing
+            )
+        except AuthError as exc:
+            if exc.status != 403:
+                raise
+            raise ConfigError(
+                f"{exc.message}; or create the {object_type} property"
+                f" {IMPORT_KEY_PROPERTY!r} by hand (single-line text, unique values"
+                " required), then run again"
+            ) from None
+        if object_type == "notes":  # no Schema for notes: crmkit neither maps nor validates them
+            self._notes_keyed = True
+            return
+        self._schemas[object_type] = Schema.from_api(object_type, existing)
 
     def portal_id(self) -> str | None:
         """The portal's hub id (``GET /account-info/v3/details``), asked once; None when the

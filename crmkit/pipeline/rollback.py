@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from crmkit import OBJECT_TYPES
+from crmkit import RECORD_TYPES
 from crmkit.errors import ConfigError
 from crmkit.pipeline.executor import chunked
 from crmkit.pipeline.journal import Journal
@@ -47,7 +47,9 @@ def rollback(
         portal = target or info.get("target")
         if not portal:
             raise ConfigError(f"run {run_id!r} has no target; pass --target URL")
-        todo = {t: journal.created_ids(t) for t in reversed(OBJECT_TYPES)}
+        todo = {t: journal.created_ids(t) for t in reversed(RECORD_TYPES)}
+        if not todo.get("notes"):
+            todo.pop("notes", None)  # a run without notes says nothing about them
         if not any(todo.values()):
             done = journal.rolled_back_count()
             return f"Nothing to roll back for run {run_id}" + (

@@ -17,7 +17,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from crmkit import OBJECT_TYPES
+from crmkit import RECORD_TYPES
 from crmkit.errors import DailyLimitReached, HubSpotError, InternalError
 from crmkit.killpoints import killpoint
 from crmkit.pipeline.associate import import_associations
@@ -67,7 +67,7 @@ def plan_run(run: Run, plan: ImportPlan | None = None) -> ImportPlan:
 
 
 def _record_rows(plan: ImportPlan) -> Iterator[RecordRow]:
-    for object_type in OBJECT_TYPES:
+    for object_type in RECORD_TYPES:
         for r in plan.records.get(object_type, []):
             yield RecordRow(
                 object_type=r.object_type,
@@ -174,7 +174,7 @@ def run_stages(run: Run, plan: ImportPlan) -> None:
     if run.options.dry_run:
         return
     try:
-        for object_type in OBJECT_TYPES:
+        for object_type in RECORD_TYPES:
             import_objects(run, plan, object_type)
         import_associations(run, plan)
     except DailyLimitReached:

@@ -210,5 +210,8 @@ def _build(
     if discovery is not None:
         plan.sources = {**discovery.to_dict(), "notes": list(getattr(prepared, "source_notes", []))}
     from crmkit.sources.combine import locate_plan
+    from crmkit.sources.notes import plan_notes
 
-    return locate_plan(plan, prepared.objects)  # rows of stacked files named as their own
+    plan = locate_plan(plan, prepared.objects)  # rows of stacked files named as their own
+    plan_notes(prepared, plan)  # notes columns, Salesforce Note.csv, Zendesk comments
+    return plan

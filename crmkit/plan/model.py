@@ -14,7 +14,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from crmkit import OBJECT_TYPES
+from crmkit import RECORD_TYPES
 from crmkit.issues import RowIssue
 from crmkit.plan.gcpause import paused_gc
 
@@ -140,7 +140,7 @@ class ImportPlan:
         """Small counts for people and reports: records, duplicates, links, warnings."""
         objects: dict[str, dict[str, int]] = {}
         present = self.rows.keys() | self.records.keys()
-        for object_type in [t for t in OBJECT_TYPES if t in present]:
+        for object_type in [t for t in RECORD_TYPES if t in present]:
             objects[object_type] = {
                 "rows": self.rows.get(object_type, 0),
                 "records": self.from_file(object_type),

@@ -47,7 +47,7 @@ SALESFORCE: dict[str, KnownFile] = {
     "lead": KnownFile("salesforce", "contacts", "Salesforce Lead (lifecycle stage lead)"),
     "case": KnownFile("salesforce", "tickets", "Salesforce Case"),
     "user": KnownFile("salesforce", "owners", "Salesforce User (resolves OwnerId)"),
-    "note": KnownFile("salesforce", "", "Salesforce Note: notes are not imported yet"),
+    "note": KnownFile("salesforce", "notes", "Salesforce Note (notes on their records)"),
 }
 """Salesforce's weekly data export names each file after its object, e.g. ``Account.csv``."""
 

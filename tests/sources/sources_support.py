@@ -6,11 +6,38 @@ import json
 from pathlib import Path
 from typing import Any
 
+from crmkit import OBJECT_TYPES
 from crmkit.cli import main
+from crmkit.hubspot import HubSpotClient
 from crmkit.plan.model import ImportPlan
-from tests.support.portal import planned_keys, planned_links, read_portal
+from tests.support.portal import planned_keys, read_portal
+from tests.support.portal import planned_links as all_planned_links
 
-__all__ = ["imported", "planned_keys", "planned_links", "read_portal"]
+__all__ = ["imported", "planned_keys", "planned_links", "portal_notes", "read_portal"]
+
+
+def planned_links(plan: ImportPlan) -> set[tuple[str, str, str, str]]:
+    """The planned links between companies, contacts and tickets (notes: ``portal_notes``)."""
+    return {k for k in all_planned_links(plan) if k[0] != "notes"}
+
+
+def portal_notes(base_url: str, token: str) -> dict[str, dict[str, Any]]:
+    """Every live note by its import key: body, timestamp and the ids it is linked to."""
+    client = HubSpotClient(base_url, token)
+    notes = list(client.iter_objects("notes", properties=["crmkit_import_key", "hs_note_body",
+                                                          "hs_timestamp"]))  # fmt: skip
+    out: dict[str, dict[str, Any]] = {}
+    for note in notes:
+        props = note["properties"]
+        linked: set[tuple[str, str]] = set()
+        for to_type in OBJECT_TYPES:
+            for result in client.read_associations("notes", to_type, [note["id"]]).results:
+                linked |= {(to_type, str(t.get("toObjectId", t.get("id")))) for t in result["to"]}
+        key = props.get("crmkit_import_key") or note["id"]
+        assert key not in out, f"note {key} is in the portal twice"
+        out[key] = {"body": props.get("hs_note_body"), "when": props.get("hs_timestamp"),
+                    "linked": linked}  # fmt: skip
+    return out
 
 
 def imported(

@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 
 from crmkit.sandbox import RunningSandbox, running
-from tests.sources.sources_support import imported, planned_keys, planned_links, read_portal
+from tests.sources.sources_support import (
+    imported,
+    planned_keys,
+    planned_links,
+    portal_notes,
+    read_portal,
+)
 
 SALESFORCE = Path(__file__).parent / "fixtures" / "salesforce"
 ZENDESK = Path(__file__).parent / "fixtures" / "zendesk"
@@ -44,7 +50,7 @@ def test_a_salesforce_export_lands_whole_with_links_and_owners(
     sandbox: RunningSandbox, tmp_path: Path, packed: bool, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Account/Contact/Lead/Case by their file names, links by AccountId and ContactId, owners
-    by OwnerId through User.csv; Note.csv is named as not imported."""
+    by OwnerId through User.csv; Note.csv becomes notes on their records."""
     source = SALESFORCE
     if packed:
         source = tmp_path / "WE_00D5g000004ABCD_1.zip"
@@ -56,12 +62,13 @@ def test_a_salesforce_export_lands_whole_with_links_and_owners(
     assert code == 0, printed
     assert "contacts ← Lead.csv: Salesforce Lead (lifecycle stage lead)" in printed
     assert "owners ← User.csv" in printed
-    assert "not imported: Note.csv" in printed
+    assert "notes ← Note.csv: Salesforce Note" in printed
     objects = report["objects"]
     assert {t: (o["rows"], o["created"], o["rejected"]) for t, o in objects.items()} == {
         "companies": (2, 2, 0),
         "contacts": (4, 4, 0),
         "tickets": (2, 2, 0),
+        "notes": (1, 1, 0),
     }
     state = read_portal(sandbox.base_url, sandbox.token)
     assert state.counts == planned_keys(plan)
@@ -72,6 +79,14 @@ def test_a_salesforce_export_lands_whole_with_links_and_owners(
         ("tickets", "ticket:id:5005g00000XyZaBAAV", "contacts", "maria.garcia@northwind.test"),
         ("tickets", "ticket:id:5005g00000XyZbBAAV", "companies", "company:id:0015g00000BlBrdAAC"),
     } <= state.links
+    maria = next(r for r in plan.records["contacts"] if r.key == "maria.garcia@northwind.test")
+    assert maria.source_rows == [("Contact.csv", 2)]
+    notes = portal_notes(sandbox.base_url, sandbox.token)
+    assert set(notes) == {"note:id:salesforce:0025g00000AbCdEAAV"}
+    note = notes["note:id:salesforce:0025g00000AbCdEAAV"]
+    assert note["body"] == "Call\n\nWants a quote for Q3."
+    assert note["when"].startswith("2024-03-01T10:00:00")
+    assert len(note["linked"]) == 1 and next(iter(note["linked"]))[0] == "contacts"
     petra = next(r for r in plan.records["contacts"] if r.key == "petra@greenfield.test")
     assert petra.properties["lifecyclestage"] == "lead"
     dana = _owner_ids(sandbox)["dana@corp.test"]
@@ -139,7 +154,11 @@ def test_a_zendesk_export_lands_whole_with_links_and_owners(
         "companies": (2, 2),
         "contacts": (3, 3),  # the agent and the admin are owners, not contacts
         "tickets": (3, 3),
+        "notes": (1, 1),  # the agent's reply; the first comment is the ticket's description
     }
+    notes = portal_notes(sandbox.base_url, sandbox.token)
+    assert [n["body"] for n in notes.values()] == ["Fixed the depot cache; please check again."]
+    assert next(iter(notes.values()))["when"].startswith("2024-04-02T16:40:00")
     assert any("2 agent/admin user(s) are owners" in n for n in report["sources"]["notes"])
     state = read_portal(sandbox.base_url, sandbox.token)
     assert state.counts == planned_keys(plan)
@@ -173,3 +192,19 @@ def test_a_zendesk_csv_ticket_export_is_placed_by_its_headers(
     tickets = report["objects"]["tickets"]
     assert tickets["rows"] == tickets["created"] + tickets["rejected"] + tickets["duplicates"]
     assert tickets["created"] > 0
+
+
+def test_a_rerun_creates_no_note_twice_and_rollback_archives_them(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    from crmkit.cli import main
+
+    code, report, _ = imported(SALESFORCE, tmp_path / "out", sandbox.base_url)
+    assert code == 0 and report["objects"]["notes"]["created"] == 1
+    again = main(["import", "--data", str(SALESFORCE), "--target", sandbox.base_url,
+                  "--tier", "enterprise", "--output", str(tmp_path / "out"), "--run-id", "r2",
+                  "--no-progress"])  # fmt: skip
+    assert again == 0
+    assert len(portal_notes(sandbox.base_url, sandbox.token)) == 1
+    assert main(["rollback", "r1", "--output", str(tmp_path / "out")]) == 0
+    assert portal_notes(sandbox.base_url, sandbox.token) == {}

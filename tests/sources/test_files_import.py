@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from crmkit.sandbox import RunningSandbox, running
-from tests.sources.sources_support import imported, planned_keys, planned_links, read_portal
+from tests.sources.sources_support import (
+    imported,
+    planned_keys,
+    planned_links,
+    portal_notes,
+    read_portal,
+)
 from tests.sources.workbooks import write_workbook
 
 
@@ -40,8 +46,9 @@ def _folder(tmp_path: Path) -> Path:
                     ["Bo", "Ng", "bo@bluefin.test", "Blue Fin"]]},
     )  # fmt: skip
     (folder / "Contacts_export_2024.csv").write_text(
-        "First Name,Last Name,Email,Company\nCy,Diaz,cy@acme.test,Acme Tools\n"
-        "Ann,Lee,ann@acme.test,Acme Tools\n",
+        "First Name,Last Name,Email,Company,Notes\n"
+        "Cy,Diaz,cy@acme.test,Acme Tools,Met at the expo\n"
+        "Ann,Lee,ann@acme.test,Acme Tools,\n",
         encoding="utf-8",
     )
     (folder / "export (3).csv").write_text(
@@ -80,6 +87,7 @@ def test_excel_workbooks_and_oddly_named_csvs_land_whole(
         "companies": (2, 2, 0),
         "contacts": (4, 3, 1),  # Ann is in both contacts files: merged, reported
         "tickets": (2, 2, 0),
+        "notes": (1, 1, 0),  # the Notes cell of Cy's row, on Cy
     }
     merged = [i for i in plan.issues if i.category == "DUPLICATE_MERGED"]
     assert [(i.file, i.row) for i in merged] == [("people.xlsx:Sheet1", 2)] or [
@@ -91,3 +99,6 @@ def test_excel_workbooks_and_oddly_named_csvs_land_whole(
     assert state.counts == planned_keys(plan)
     assert state.links == planned_links(plan)
     assert ("contacts", "cy@acme.test", "companies", "company:domain:acme.test") in state.links
+    (note,) = portal_notes(sandbox.base_url, sandbox.token).values()
+    assert note["body"] == "Met at the expo"
+    assert [r.source_rows for r in plan.records["notes"]] == [[("Contacts_export_2024.csv", 2)]]
