@@ -25,6 +25,14 @@ import jinja2
 from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
+from crmkit.pipeline.runfolder import (
+    ERRORS_CSV,
+    PLAN_JSON,
+    REPORT_HTML,
+    REPORT_JSON,
+    SUMMARY_TXT,
+    RunFolder,
+)
 from crmkit.report import figures
 from crmkit.report.attention import rows_to_fix
 from crmkit.report.history import (
@@ -41,10 +49,9 @@ from crmkit.report.renderer import figure_html
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 PAGE_TEMPLATE = "report_page.html.j2"
-REPORT_HTML = "report.html"
 DRILL: dict[str, str] = {"success_by_object": "object", "error_categories": "category"}
 """Charts whose bars filter the rows to fix when clicked, and by what."""
-RUN_FILES: tuple[str, ...] = ("summary.txt", "errors.csv", "report.json", "plan.json")
+RUN_FILES: tuple[str, ...] = (SUMMARY_TXT, ERRORS_CSV, REPORT_JSON, PLAN_JSON)
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:
@@ -60,7 +67,7 @@ def notebook_records(run_dir: Path) -> dict[str, dict[str, Any]]:
     from crmkit.notebooks.records import read_records
 
     found: dict[str, dict[str, Any]] = {}
-    for path in sorted((run_dir / "notebooks").glob("*.ipynb")):
+    for path in sorted(RunFolder(run_dir).notebooks.glob("*.ipynb")):
         try:
             found |= read_records(path)
         except (OSError, ValueError) as exc:
@@ -110,7 +117,7 @@ def _charts(report: Mapping[str, Any], output_dir: Path) -> list[dict[str, str]]
 
 def page_context(run_dir: Path, *, problem: str | None = None) -> dict[str, Any]:
     """Everything the template shows, computed from the run folder."""
-    report = _read_json(run_dir / "report.json") or {}
+    report = _read_json(RunFolder(run_dir).report_json) or {}
     outcomes = file_outcomes(report)
     records = notebook_records(run_dir)
     output_dir = run_dir.parent.parent
@@ -134,7 +141,7 @@ def page_context(run_dir: Path, *, problem: str | None = None) -> dict[str, Any]
         "files": outcomes,
         "unplaced": unplaced_files(report),
         "object_of_file": {o.file: o.object_type for o in outcomes},
-        "groups": rows_to_fix(run_dir / "errors.csv"),
+        "groups": rows_to_fix(RunFolder(run_dir).errors_csv),
         "charts": _charts(report, output_dir) if report else [],
         "quality_chart": figure_html(figures.data_quality(report)) if report else "",
         "mapping": _mapping_rows(records),
@@ -143,7 +150,7 @@ def page_context(run_dir: Path, *, problem: str | None = None) -> dict[str, Any]
         "codes": [(code, reason(code), n) for code, n in codes],
         "other_groups": others,
         "run_files": [name for name in RUN_FILES if (run_dir / name).is_file()],
-        "notebooks": sorted(p.name for p in (run_dir / "notebooks").glob("*.ipynb")),
+        "notebooks": sorted(p.name for p in RunFolder(run_dir).notebooks.glob("*.ipynb")),
         "exported": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
 
