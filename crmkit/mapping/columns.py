@@ -125,7 +125,8 @@ def _assign_roles(mapping: Mapping, samples: dict[str, list[str]]) -> Mapping:
                     # The domain column, when there is one, is the better link key.
                     role = None if mapping.column_for("domain") else role
             elif m.property is None:
-                role = roles.get(normalize_header(col))
+                words = parse_header(col, mapping.object_type).text
+                role = roles.get(normalize_header(col)) or roles.get(words)
                 if role == "contact_name" and looks_like(samples.get(col, [])) == "email":
                     role = "contact_email"
                 elif role is None and mapping.object_type == "tickets":
