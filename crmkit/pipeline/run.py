@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Literal
 
 from crmkit.errors import ConfigError, InternalError
 from crmkit.killpoints import killpoint
@@ -29,6 +30,8 @@ from crmkit.plan.model import ImportPlan
 log = logging.getLogger("crmkit.pipeline")
 
 WriterFactory = Callable[["Run"], Writer]
+StopKind = Literal["daily_limit", "portal"]
+"""Why the write stages ended early: the daily limit, or a portal that refuses or is gone."""
 DAILY_LIMIT = "the portal's daily request limit is spent"
 
 __all__ = ["Run", "WriterFactory", "abandon_run", "finish_run", "runs_dir", "start_run"]
@@ -51,7 +54,7 @@ class Run:
     started_at: float
     resumed: bool = False
     state: RunState = "created"
-    stop: str | None = None
+    stop: StopKind | None = None
     stop_reason: str | None = None
     plan: ImportPlan | None = None
     portal_id: str | None = None

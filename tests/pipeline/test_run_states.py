@@ -210,6 +210,33 @@ def test_second_process_refused_and_a_dead_holder_taken_over(tmp_path: Path) -> 
     assert os.path.exists(path)
 
 
+def test_cli_refuses_a_run_another_process_holds(
+    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`crmkit import --resume` of a run in use: one line naming the holder, exit 2."""
+    out = tmp_path / "out"
+    run_import(
+        options(data, out, run_id="busy"),
+        writer_factory=lambda _r: FakeWriter(daily_budget=1),
+        plan=make_plan(),
+    )
+    journal = RunFolder.of(out, "busy").journal
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(journal)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        capsys.readouterr()
+        code = main(["import", "--resume", "busy", "--output", str(out), "--no-progress"])
+        err = capsys.readouterr().err
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(30)
+    assert code == 2 and f"in use by crmkit process {holder.pid}" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert state_of(out, "busy") == "stopped"
+
+
 def test_plan_json_is_written_atomically(data: Path, tmp_path: Path) -> None:
     """plan.json goes through a temporary name; no partial file is left behind."""
     out = tmp_path / "out"
