@@ -178,12 +178,15 @@ def test_wrong_token_is_a_clear_error_without_the_token(
     the token, and leaves no secret in the run folder."""
     wrong = "pat-na1-fake0000-wrong-token-do-not-print"
     monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", wrong)
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "contacts.csv").write_text("Email,First Name\nann@example.com,Ann\n", encoding="utf-8")
     with running() as box:
         code = main(
             [
                 "import",
                 "--data",
-                str(tmp_path),
+                str(data),
                 "--target",
                 box.base_url,
                 "--output",
