@@ -104,10 +104,17 @@ def preparation_table(preps: list[dict[str, Any]]) -> str:
                 dry["peak_rss_mb"],
                 round(dry["peak_rss_mb"] / first_peak, 2) if first_peak else None,
                 prep.get("accounted"),
+                ", ".join(
+                    f"{stage} {seconds:.1f}"
+                    for stage, seconds in sorted(
+                        dry["stages_s"].items(), key=lambda item: -float(item[1])
+                    )[:4]
+                ),
             ]
         )
     headers = ["rows (every phone distinct)", "file MB", "dry run s", "read_csv s",
-               "× floor", "peak MB", "peak vs first size", "rows accounted"]  # fmt: skip
+               "× floor", "peak MB", "peak vs first size", "rows accounted",
+               "slowest stages s"]  # fmt: skip
     return table(headers, rows)
 
 
