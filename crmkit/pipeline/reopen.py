@@ -143,11 +143,12 @@ def _merged(options: ImportOptions, recorded: dict[str, Any], run_id: str) -> Im
 
 
 def _same(run_id: str, flag: str, given: Path | None, recorded: str | None) -> str | None:
-    if given is None or recorded is None:
-        return recorded if recorded is not None else (str(given) if given else None)
-    if Path(given).resolve() != Path(recorded).resolve():
+    if given is None:
+        return recorded
+    if recorded is None or Path(given).resolve() != Path(recorded).resolve():
+        was = f"with {flag} {recorded}" if recorded else f"without {flag}"
         raise ConfigError(
-            f"run {run_id!r} was planned from {flag} {recorded}, not {given}: resume it with"
-            f" {flag} {recorded} (or leave {flag} out), or start a new import for {given}"
+            f"run {run_id!r} was planned {was}, not with {flag} {given}: resume it {was}"
+            f" (or leave {flag} out), or start a new import for {given}"
         )
     return recorded
