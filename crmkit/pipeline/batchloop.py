@@ -15,7 +15,7 @@ from typing import Generic, TypeVar
 from crmkit.killpoints import killpoint
 from crmkit.pipeline.executor import Done, run_concurrently
 from crmkit.pipeline.journal import BatchRow
-from crmkit.pipeline.progress import StageBar
+from crmkit.pipeline.progress import StageBar, requests_seen
 from crmkit.pipeline.run import Run, delta, real
 
 T = TypeVar("T")
@@ -97,7 +97,7 @@ def send_batches(
             tally["landed"] += landed
             tally["failed"] += failed
             bar.update(landed + failed)
-            bar.note(**tally)
+            bar.note(**tally, **requests_seen(stats))
 
         try:
             run_concurrently(
