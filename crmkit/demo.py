@@ -40,6 +40,18 @@ DEMO_SANDBOX: Mapping[str, Any] = MappingProxyType(
         ),
         "slow_ms": 400.0,
         "seed": 7,
+        # The demo portal's owners, as a real portal has them (users of the account): an owner
+        # column resolves against these (crmkit.sources.owners).
+        "owners": tuple(
+            MappingProxyType(
+                {
+                    "email": f"{first.lower()}.{last.lower()}@crmkit.test",
+                    "firstName": first,
+                    "lastName": last,
+                }
+            )
+            for first, last in (("Dana", "Whitfield"), ("Raj", "Patel"), ("Mei", "Chen"))
+        ),
     }
 )
 DEMO_PARAMETERS: Mapping[str, Any] = MappingProxyType({"dry_run": False, "progress": False})

@@ -107,3 +107,8 @@ def test_demo_sandbox_options_are_valid_for_the_real_sandbox() -> None:
 
     options = SandboxOptions(**DEMO_SANDBOX)
     assert options.fault_kinds["hang_after_write"] == 0.0
+    assert [o["email"] for o in options.seed_owners] == [
+        "dana.whitfield@crmkit.test",
+        "raj.patel@crmkit.test",
+        "mei.chen@crmkit.test",
+    ]
