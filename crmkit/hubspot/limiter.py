@@ -11,15 +11,19 @@ Two sources of truth, and a call may start when either says so:
   the window still holds, others' calls included. It is exact when it was written; since then,
   only calls that may not have been counted in it can have used it up: ours that were in
   flight or answered after that call was sent, and ours started since. So ``remaining`` minus
-  those is a budget we may spend at once (the *gate*), which lets the first calls of a new
-  window leave as soon as the server's window frees, not a round trip later.
+  those is a budget we may spend at once (the *gate*): once an answer shows the portal's
+  window has room, our calls use it without waiting for the ledger's later stamps, and
+  without the ledger's blind 5 % margin. (A new window's very first call still leaves a
+  round trip after the portal freed its slot: no answer can say so sooner.)
 
-Other apps of the portal: ``used - ours`` in a header is their share (the ledger over-counts
-ours, so it never over-counts theirs). It is held until a newer header replaces it, not
-dropped after a window, because an app that spent half the window a moment ago will most
-likely spend it again; a window after the last header it shrinks just enough for one probe
-call, so an app that stopped cannot lock us out. ``margin`` keeps part of the budget unused
-only until a header has said what others spend; from then on the header is the margin.
+Other apps of the portal: ``Max - Remaining`` minus our calls the portal has counted (those
+started within the last window before the answer, reaching it within half their round
+trip) is their share. crmkit leaves room for the most they were seen to hold in any header
+of the last window, plus 2 % headroom, and the gate never spends beyond our own share, so a
+slot another app freed is left for it to reuse. A window after the last header their share
+shrinks just enough for one probe call, so an app that stopped cannot lock us out.
+``margin`` keeps part of the budget unused only until a header has said what others spend;
+from then on the header is the margin.
 """
 
 from __future__ import annotations
