@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from crmkit.notebooks.records import record
+from crmkit.review.translations import value_table as value_table
 
 if TYPE_CHECKING:
     from crmkit.pipeline import ImportOptions, ImportResult, Run
@@ -174,29 +175,6 @@ def record_mapping(state: ReviewState) -> None:
             "unmatched_values": {c: list(v) for c, v in current.unmatched_values.items()},
         }
     record("mapping", values, state.source_message())
-
-
-def value_table(state: ReviewState) -> pd.DataFrame:
-    """Per enumeration column: each raw value and the option it becomes, and the misses."""
-    lines = []
-    for object_type, review in state.objects.items():
-        for column, prop in review.current().mapped().items():
-            rows = state.value_rows(object_type, column)
-            if not rows:
-                continue
-            lines.append(
-                {
-                    "object": object_type,
-                    "column": column,
-                    "property": prop,
-                    "value → option": "; ".join(
-                        f"{r} → {o or '(empty)'}" for r, o in rows if o is not None
-                    ),
-                    "no option (row rejected)": ", ".join(r for r, o in rows if o is None),
-                }
-            )
-    columns = ["object", "column", "property", "value → option", "no option (row rejected)"]
-    return pd.DataFrame(lines, columns=columns)
 
 
 # -- 03 import ---------------------------------------------------------------------------

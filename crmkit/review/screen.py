@@ -17,6 +17,7 @@ import ipywidgets as w
 
 from crmkit.errors import CrmkitError
 from crmkit.review.state import ReviewState
+from crmkit.review.translations import value_table_html
 
 GRID_COLUMNS = (
     "minmax(150px, 1fr) minmax(180px, 1.4fr) minmax(260px, 1.6fr) 90px minmax(200px, 2fr)"
@@ -201,8 +202,15 @@ class MappingScreen:
         self.save_button = w.Button(description="Save mapping", button_style="primary", icon="save")
         self.save_button.on_click(lambda _button: self.save())
         self.status = w.HTML(f"<i>{html.escape(state.source_message())}</i>")
+        self.translations = w.HTML()
         self.widget = w.VBox(
-            [self.tabs, w.HBox([self.path, self.save_button]), self.status],
+            [
+                self.tabs,
+                w.HTML("<b>Value translations</b> (follow the dropdowns above)"),
+                self.translations,
+                w.HBox([self.path, self.save_button]),
+                self.status,
+            ],
             layout=w.Layout(width="100%"),
         )
         self.refresh()
@@ -229,6 +237,7 @@ class MappingScreen:
             if object_type is None or otype == object_type:
                 for row in rows:
                     row.refresh()
+        self.translations.value = value_table_html(self.state)
 
     def act(self, change: Any, object_type: str) -> None:
         """Apply one choice to the state, then redraw the file (a property may move rows)."""

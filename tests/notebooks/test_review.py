@@ -254,3 +254,17 @@ def test_screen_offers_leave_empty_apart_from_no_option(state: ReviewState) -> N
     assert dropdown.label == LEAVE_EMPTY
     dropdown.index = labels.index(NO_OPTION)  # back to automatic: no match
     assert dict(state.value_rows("tickets", "Priority"))["Whenever"] is None
+
+
+def test_screen_value_table_follows_the_dropdowns(state: ReviewState) -> None:
+    """The screen's "Value translations" table is redrawn after each choice."""
+    screen = MappingScreen(state)
+    assert "Whenever" in screen.translations.value
+    priority = next(r for r in screen.rows["tickets"] if r.column == "Priority")
+    priority.value_dropdowns["Whenever"].value = "MEDIUM"
+    assert "Whenever → MEDIUM" in screen.translations.value
+    priority.value_dropdowns["Whenever"].value = "HIGH"
+    assert "Whenever → HIGH" in screen.translations.value
+    assert "Whenever → MEDIUM" not in screen.translations.value
+    priority.dropdown.index = 0  # not imported: its values leave the table
+    assert "Whenever" not in screen.translations.value
