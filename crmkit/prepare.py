@@ -228,6 +228,7 @@ def _prepare_chunks(
 ) -> Iterator[_Part]:
     from crmkit.coerce import coerce_frame
     from crmkit.mapping import apply_overrides, auto_map
+    from crmkit.sources.owners import owner_columns
     from crmkit.validate import validate_frame
 
     mapping: Mapping | None = None
@@ -236,8 +237,8 @@ def _prepare_chunks(
         if mapping is None:
             samples = _distinct(raw, list(raw.columns))
             mine = section.only(raw.columns) if section else None  # the file's own choices
-            mapping = apply_overrides(
-                auto_map(list(raw.columns), object_type, schema, samples), mine
+            mapping = owner_columns(  # names/emails for owners: crmkit.sources.owners
+                apply_overrides(auto_map(list(raw.columns), object_type, schema, samples), mine)
             )
         else:  # later chunks: only option columns can bring new values to map
             mapping = _more_values(mapping, schema, raw)

@@ -11,13 +11,17 @@ or ``MULTIPLE_OWNERS_FOUND`` (a name two owners share), as warnings.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from crmkit.issues import RowIssue
 from crmkit.sources.combine import ROW_SPAN, where
 from crmkit.sources.read import SourceUser
+
+if TYPE_CHECKING:
+    from crmkit.mapping.model import Mapping as Mapping_
 
 OWNER = "_owner"
 OWNER_PROPERTY = "hubspot_owner_id"
@@ -71,6 +75,26 @@ class OwnerIndex:
             "COULD_NOT_FIND_OWNER",
             (f"owner {shown!r}: no portal owner has this email or name; imported without an owner"),
         )
+
+
+def owner_columns(mapping: Mapping_) -> Mapping_:
+    """A column a mapping file sends to ``hubspot_owner_id`` holds emails or names, not
+    HubSpot's owner ids: it becomes an owner column, resolved here instead of being refused
+    value by value as "not one of the allowed options"."""
+    moved = {
+        column: replace(m, property=None, role="owner", reason=f"{m.reason}; resolved as owner")
+        for column, m in mapping.columns.items()
+        if m.property == OWNER_PROPERTY
+    }
+    if not moved:
+        return mapping
+    columns = {
+        c: (moved[c] if c in moved else replace(m, role=None) if m.role == "owner" else m)
+        for c, m in mapping.columns.items()
+    }
+    values = {c: v for c, v in mapping.values.items() if c not in moved}
+    unmatched = {c: v for c, v in mapping.unmatched_values.items() if c not in moved}
+    return replace(mapping, columns=columns, values=values, unmatched_values=unmatched)
 
 
 def resolve_owners(prepared: Any, load: Callable[[], Iterable[Mapping[str, Any]]] | None) -> None:

@@ -208,3 +208,31 @@ def test_a_rerun_creates_no_note_twice_and_rollback_archives_them(
     assert len(portal_notes(sandbox.base_url, sandbox.token)) == 1
     assert main(["rollback", "r1", "--output", str(tmp_path / "out")]) == 0
     assert portal_notes(sandbox.base_url, sandbox.token) == {}
+
+
+def test_a_column_a_mapping_file_sends_to_hubspot_owner_id_is_resolved_not_refused(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    """The issue's "'Jane Smith' is not one of the allowed options of hubspot_owner_id": a
+    mapping file naming the owner property gets the names and emails resolved instead."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "contacts.csv").write_text(
+        "Email,First Name,Rep\na@x.test,Ann,raj@corp.test\nb@x.test,Bo,Dana Whitfield\n"
+        "c@x.test,Cy,Sam Lee\n",
+        encoding="utf-8",
+    )
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(
+        '{"version": 1, "contacts": {"columns": {"Rep": "hubspot_owner_id"}}}', encoding="utf-8"
+    )
+    code, report, plan = imported(
+        folder, tmp_path / "out", sandbox.base_url, "--mapping", str(mapping)
+    )
+    assert code == 0
+    assert report["objects"]["contacts"]["created"] == 3
+    ids = _owner_ids(sandbox)
+    owner = {r.key: r.properties.get("hubspot_owner_id") for r in plan.records["contacts"]}
+    assert owner == {"a@x.test": ids["raj@corp.test"], "b@x.test": ids["dana@corp.test"],
+                     "c@x.test": None}  # fmt: skip
+    assert [i.category for i in plan.issues if "OWNER" in i.category] == ["MULTIPLE_OWNERS_FOUND"]
