@@ -75,19 +75,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
         )
     )
     print(result.summary_text, end="")
-    if result.report.get("status") == "stopped_daily_limit":
-        print(
-            f"crmkit: stopped at the portal's daily limit; resume later with"
-            f" crmkit import --resume {result.run_id} --output {args.output}",
-            file=sys.stderr,
-        )
-    if result.stop_reason:
-        print(
-            f"crmkit: the run stopped: {result.stop_reason}\n"
-            f"crmkit: what landed is journaled; resume with"
-            f" crmkit import --resume {result.run_id} --output {args.output}",
-            file=sys.stderr,
-        )
+    if result.next_step:  # the summary's last word, again where a script's user looks
+        print(f"crmkit: {result.next_step}", file=sys.stderr)
     planned = result.report.get("status") == "planned"  # a dry run: nothing was to land
     return EXIT_OK if result.complete or planned else EXIT_INCOMPLETE
 

@@ -108,7 +108,8 @@ class ImportOptions:
 class ImportResult:
     """What a run produced: its folder, the report dict (as in report.json) and the summary.
 
-    ``stop_reason`` says why a run stopped early (token refused, portal unreachable).
+    ``stop_reason`` says why a run stopped early (token refused, portal unreachable);
+    ``next_step`` what to do about it (how to resume), as summary.txt ends, or None.
     """
 
     run_id: str
@@ -117,6 +118,7 @@ class ImportResult:
     summary_text: str
     complete: bool
     stop_reason: str | None = None
+    next_step: str | None = None
 
 
 def check_run_id(run_id: str) -> str:

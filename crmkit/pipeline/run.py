@@ -231,6 +231,7 @@ def finish_run(run: Run) -> ImportResult:
         summary_text=text,
         complete=accounting.complete and status == "complete",
         stop_reason=run.stop_reason,
+        next_step=hint,
     )
 
 
