@@ -62,10 +62,12 @@ def build_report(
     batches: list[dict[str, Any]],
     ceiling_records_per_s: float | None,
     data_dir: str | None = None,
+    portal_id: str | None = None,
 ) -> dict[str, Any]:
     """The report.json dict, with exactly the keys of docs/architecture.md.
 
-    ``data_dir`` (the folder read) lets the history chart group runs of the same data.
+    ``data_dir`` (the folder read) and ``portal_id`` (the portal's hub id, when it said) let
+    the history chart group runs of the same data into the same portal.
     """
     write_s = float(totals.get("write_s", 0.0))
     landed = accounting.landed()
@@ -83,6 +85,7 @@ def build_report(
         "duration_s": round(duration_s, 3),
         "target": target,
         "data_dir": data_dir,
+        "portal_id": portal_id,
         "dry_run": dry_run,
         "tier": tier,
         "status": status,

@@ -209,6 +209,7 @@ def finish_run(run: Run) -> ImportResult:
         batches=run.journal.batches() if run.journal is not None else [],
         ceiling_records_per_s=ceiling,
         data_dir=str(run.options.data_dir.resolve()) if run.options.data_dir else None,
+        portal_id=run.portal_id,
     )
     hint = (
         f"Resume with: {run.resume_hint()}" if pending or status == "stopped_daily_limit" else None

@@ -10,6 +10,7 @@ disagree with the summary; the pipeline's timeline adds up to the same totals.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,6 +22,7 @@ from crmkit.report.outcome import Report, as_float, as_int, run_outcome
 ASSOCIATION_ACTIONS = frozenset({"associate", "associations", "link"})
 SHORT_RUN_BINS = 10
 """A write phase with fewer one-second bins than this is drawn per batch, not as a rate."""
+SUBTITLE_WIDTH = 140
 RATE_WINDOW_S = 10
 """HubSpot's rolling rate window: a shorter run may spend a whole window's budget at once."""
 
@@ -98,7 +100,13 @@ def ceiling_words(report: Report) -> str:
 
 
 def _subtitle(fig: go.Figure, title: str, text: str) -> go.Figure:
-    fig.update_layout(title={"text": f"{title}<br><sup>{text}</sup>"}, margin={"t": 110})
+    """The explanation under the title, wrapped (a chart does not wrap its title itself)."""
+    lines = textwrap.wrap(text, SUBTITLE_WIDTH)
+    fig.update_layout(
+        title={"text": f"{title}<br><sup>{'<br>'.join(lines)}</sup>"},
+        margin={"t": 90 + 14 * len(lines)},
+        legend={"y": 1.02},
+    )
     return fig
 
 

@@ -126,6 +126,8 @@ def error_categories(report: Report) -> go.Figure:
         showlegend=False,
     )
     fig.update_layout(margin={"l": 330})
+    if max(counts.values()) <= 10:
+        fig.update_xaxes(dtick=1)  # whole rows, never 0.5
     return fig
 
 

@@ -83,8 +83,10 @@ def load_history(output_dir: Path | str, *, include_dry_runs: bool = True) -> pd
 
 
 def group_of(report: Mapping[str, Any]) -> tuple[str, str]:
-    """(data folder, target) of a run, as history's columns spell them."""
-    return str(report.get("data_dir") or UNKNOWN_FOLDER), str(report.get("target") or "")
+    """(data folder, portal) of a run: the portal's hub id when known, else its URL."""
+    portal = report.get("portal_id")
+    target = f"portal {portal}" if portal else str(report.get("target") or "")
+    return str(report.get("data_dir") or UNKNOWN_FOLDER), target
 
 
 def same_group(history: pd.DataFrame, report: Mapping[str, Any]) -> pd.DataFrame:
@@ -97,7 +99,7 @@ def same_group(history: pd.DataFrame, report: Mapping[str, Any]) -> pd.DataFrame
 
 
 def history_groups(history: pd.DataFrame) -> pd.DataFrame:
-    """Per (data folder, target): how many runs, the last one, its success rate."""
+    """Per (data folder, portal): how many runs, the last one, its success rate."""
     columns = ["data folder", "target", "runs", "last run", "last success rate (%)"]
     if history.empty:
         return pd.DataFrame(columns=columns)

@@ -118,3 +118,14 @@ def test_history_groups_runs_by_data_folder_and_target(tmp_path: Path) -> None:
         ["/data/a", "http://p2", 1],
         ["/data/b", "http://p1", 1],
     ]
+
+
+def test_runs_into_one_portal_group_together_whatever_its_url(tmp_path: Path) -> None:
+    """A portal reached through another URL (a sandbox on a new port) is still that portal."""
+    for run_id, target in [("r1", "http://127.0.0.1:4001"), ("r2", "http://127.0.0.1:4002")]:
+        report = make_report(run_id=run_id, objects={"contacts": {"rows": 1, "created": 1}})
+        write_run(tmp_path, report | {"data_dir": "/d", "target": target, "portal_id": "123"})
+    history = load_history(tmp_path)
+    mine = same_group(history, {"data_dir": "/d", "portal_id": "123", "target": "http://x"})
+    assert mine["run_id"].tolist() == ["r1", "r2"]
+    assert history_groups(history)["target"].tolist() == ["portal 123"]
