@@ -19,6 +19,8 @@ asks for the options.
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 import zipfile
 from collections.abc import Mapping, Sequence
@@ -154,6 +156,7 @@ def _folder(data_dir: str | Path | None, overrides: Overrides) -> Path:
 def unzip(archive: Path) -> Path:
     """An export's zip (Salesforce sends one) into a private temporary folder."""
     target = Path(tempfile.mkdtemp(prefix="crmkit-export-"))
+    atexit.register(shutil.rmtree, target, ignore_errors=True)  # the plan holds what it sends
     try:
         with zipfile.ZipFile(archive) as zf:
             for member in zf.infolist():
