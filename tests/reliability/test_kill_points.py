@@ -138,6 +138,45 @@ def attempts(out: Path) -> list[int]:
         return [int(n) for (n,) in db.execute("SELECT attempts FROM records")]
 
 
+def resume_and_compare(
+    box: RunningSandbox,
+    data: Path,
+    out: Path,
+    reference: Reference,
+    kills: int,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`crmkit import --data DIR --resume RUN_ID` finishes the run; the portal then equals the
+    uninterrupted run's, and at most ``kills`` × IN_FLIGHT batches were sent twice."""
+    monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", box.token)
+    monkeypatch.delenv(ENV, raising=False)
+    args = ["--target", box.base_url, "--concurrency", "1", "--no-progress"]
+    code = main(["import", "--data", str(data), "--resume", RUN_ID, "--output", str(out), *args])
+    err = capsys.readouterr().err
+    assert code == 0, f"the resume ended {code}: {err}"
+    plan = ImportPlan.load(RunFolder.of(out, RUN_ID).plan)
+    held = read_back(box.base_url, box.token, planned_properties(plan))
+    calls = box.stats()["requests"]["by_endpoint"]
+    assert differences(held, plan) == []
+    assert held.counts == reference.held.counts  # every record once
+    assert held.planned_view(plan) == reference.held.planned_view(reference.plan)
+    assert held.links == reference.held.links  # every link present
+    # no write repeated beyond the batches in flight at a kill: with one worker, the batch
+    # being sent and the one whose answer was being journaled; nothing journaled is re-sent
+    extra = kills * IN_FLIGHT
+    assert reference.upserts <= int(calls.get(UPSERT, 0)) <= reference.upserts + extra
+    assert reference.associations <= int(calls.get(ASSOCIATE, 0)) <= reference.associations + extra
+    assert set(attempts(out)) == {1}
+    report = json.loads(RunFolder.of(out, RUN_ID).report_json.read_text())
+    assert report["status"] == "complete"
+    for counts in report["objects"].values():
+        assert counts["created"] == counts["planned"]  # a re-sent batch is still this run's
+    # the run is finished now: a second resume says so and sends nothing
+    assert main(["import", "--resume", RUN_ID, "--output", str(out)]) == 0
+    assert "is finished" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(("point", "moment"), CASES, ids=[c[0] for c in CASES])
 def test_kill_then_resume_equals_an_uninterrupted_run(
     point: str,
@@ -152,30 +191,27 @@ def test_kill_then_resume_equals_an_uninterrupted_run(
     out = tmp_path / "out"
     with running(tier="enterprise") as box:
         killed_at(box, data, out, point)
-        monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", box.token)
-        monkeypatch.delenv(ENV, raising=False)
-        args = ["--target", box.base_url, "--concurrency", "1", "--no-progress"]
-        code = main(
-            ["import", "--data", str(data), "--resume", RUN_ID, "--output", str(out), *args]
-        )
-        err = capsys.readouterr().err
-        assert code == 0, f"killed {moment}; the resume ended {code}: {err}"
-        plan = ImportPlan.load(RunFolder.of(out, RUN_ID).plan)
-        held = read_back(box.base_url, box.token, planned_properties(plan))
-        calls = box.stats()["requests"]["by_endpoint"]
-    assert differences(held, plan) == []
-    assert held.counts == reference.held.counts  # every record once
-    assert held.planned_view(plan) == reference.held.planned_view(reference.plan)
-    assert held.links == reference.held.links  # every link present
-    # no write repeated beyond the batches in flight at the kill: with one worker, the batch
-    # being sent and the one whose answer was being journaled; nothing journaled is re-sent
-    assert reference.upserts <= int(calls.get(UPSERT, 0)) <= reference.upserts + IN_FLIGHT
-    assert reference.associations <= int(calls.get(ASSOCIATE, 0)) <= reference.associations + 2
-    assert set(attempts(out)) == {1}
-    report = json.loads(RunFolder.of(out, RUN_ID).report_json.read_text())
-    assert report["status"] == "complete"
-    for counts in report["objects"].values():
-        assert counts["created"] == counts["planned"]  # a re-sent batch is still this run's
-    # the run is finished now: a second resume says so and sends nothing
-    assert main(["import", "--resume", RUN_ID, "--output", str(out)]) == 0
-    assert "is finished" in capsys.readouterr().err
+        resume_and_compare(box, data, out, reference, 1, monkeypatch, capsys)
+
+
+CHAINS = [
+    ("validated", "batch_answered:2", "links_answered:1"),
+    ("plan_saved", "objects_done:2", "reporting"),
+]
+
+
+@pytest.mark.parametrize("points", CHAINS, ids=["+".join(c) for c in CHAINS])
+def test_killed_again_while_resuming(
+    points: tuple[str, ...],
+    data: Path,
+    reference: Reference,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A resume killed in its turn (the same command each time), then resumed: the same."""
+    out = tmp_path / "out"
+    with running(tier="enterprise") as box:
+        for point in points:
+            killed_at(box, data, out, point)
+        resume_and_compare(box, data, out, reference, len(points), monkeypatch, capsys)
