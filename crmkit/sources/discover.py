@@ -241,7 +241,13 @@ def _place_workbook(path: Path, found: Discovery, taken: set[str]) -> None:
     try:
         sheets = sheet_names(path)
     except CsvError as exc:
-        found.unplaced.append(Unplaced(path.name, exc.message.partition(": ")[2] or exc.message))
+        named = types_named(path.stem)
+        if len(named) == 1 and named[0] not in taken:  # the user's file: reading says why
+            found.sources.append(Source(named[0], path, None, f"the name says {named[0]}"))
+        else:
+            found.unplaced.append(
+                Unplaced(path.name, exc.message.partition(": ")[2] or exc.message)
+            )
         return
     if len(sheets) <= 1:
         _place_one(path, sheets[0] if sheets else None, path.stem, found, taken, only=True)

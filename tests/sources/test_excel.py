@@ -88,3 +88,18 @@ def test_a_duplicate_header_is_the_csv_error(tmp_path: Path) -> None:
     with pytest.raises(CsvError) as info:
         read_table(book)
     assert info.value.kind == "duplicate_header"
+
+
+def test_a_damaged_workbook_named_for_an_object_stops_the_run_with_its_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As a bad companies.csv does: the user's file is not skipped, its problem is named."""
+    from crmkit.cli import main
+
+    (tmp_path / "companies.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
+    (tmp_path / "notes-2024.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
+    code = main(["import", "--data", str(tmp_path), "--dry-run", "--output", str(tmp_path / "o"),
+                 "--no-progress"])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "companies.xlsx" in err and "damaged" in err
