@@ -131,7 +131,7 @@ def discover(data_dir: str | Path | None, overrides: Overrides | None = None) ->
             path, sheet = _resolve(folder, spec)
             named.add(path.resolve())
             found.sources.append(Source(role, path, sheet, f"--{role} {Path(spec).name}"))
-    for path in _listing(folder):
+    for path in _listing(folder) if data_dir is not None else []:  # no --data: the options only
         if path.resolve() in named:
             continue
         _place(path, found, taken=set(overrides))

@@ -104,3 +104,12 @@ def test_options_always_win_and_a_folder_that_cannot_be_told_apart_asks_for_them
     }
     with pytest.raises(ConfigError, match="does not exist"):
         discover(tmp_path, {"contacts": ["missing.csv"]})
+
+
+def test_without_a_data_folder_only_the_named_files_are_read(tmp_path: Path) -> None:
+    """``--contacts ~/Downloads/x.csv`` alone must not pick up the rest of Downloads."""
+    (tmp_path / "x.csv").write_text(CONTACTS, encoding="utf-8")
+    (tmp_path / "tickets.csv").write_text(TICKETS, encoding="utf-8")
+    found = discover(None, {"contacts": [str(tmp_path / "x.csv")]})
+    assert [(s.role, s.label) for s in found.sources] == [("contacts", "x.csv")]
+    assert found.unplaced == []
