@@ -55,10 +55,13 @@ def read_records(path: str | Path) -> list[tuple[int, Record]]:
 
 def _records_in(value: Any) -> list[Record] | None:
     if isinstance(value, dict):
-        for item in value.values():
-            if isinstance(item, list) and item and all(isinstance(r, dict) for r in item):
+        lists = [v for v in value.values() if isinstance(v, list)]
+        for item in lists:
+            if item and all(isinstance(r, dict) for r in item):
                 return item
-        return [value] if value and not any(isinstance(v, list) for v in value.values()) else None
+        if lists and not any(lists):  # an API page of an empty collection
+            return []
+        return [value] if value and not lists else None
     if isinstance(value, list) and all(isinstance(r, dict) for r in value):
         return value
     return None
