@@ -5,8 +5,10 @@ company-name variants, multi-line ticket bodies) and carry a known share of dirt
 row is one of the kinds in :data:`DIRT_KINDS`; the generator records the kind of every row it
 writes so tests can check what crmkit did against what was planted, not against crmkit itself:
 
-- ``error`` kinds must be rejected (invalid or missing email, impossible date, unknown option,
-  non-numeric count, ragged row);
+- ``error`` kinds must be rejected (invalid or missing email, ragged row): such a row cannot be
+  written safely;
+- ``dropped`` kinds (impossible date, unknown option, non-numeric count) land without the bad
+  value, which is reported (crmkit.rejection; ``--strict`` rejects them);
 - ``duplicate`` rows repeat an earlier contact's email in another case and must be merged;
 - ``warning`` kinds (an unreadable phone) are kept and only reported.
 
@@ -119,9 +121,9 @@ FREE_MAIL = ("mail.example", "inbox.example")
 DIRT_KINDS: dict[str, str] = {
     "bad_email": "error",
     "no_email": "error",
-    "bad_date": "error",
-    "bad_option": "error",
-    "bad_number": "error",
+    "bad_date": "dropped",
+    "bad_option": "dropped",
+    "bad_number": "dropped",
     "ragged": "error",
     "duplicate": "duplicate",
     "bad_phone": "warning",

@@ -72,11 +72,15 @@ def _cmd_import(args: argparse.Namespace) -> int:
             create_contacts_from_tickets=not args.no_contacts_from_tickets,
             replan=args.replan,
             date_order=args.date_order,
+            strict=args.strict,
         )
     )
     print(result.summary_text, end="")
     if result.next_step:  # the summary's last word, again where a script's user looks
         print(f"crmkit: {result.next_step}", file=sys.stderr)
+    from crmkit.pipeline.outcome import outcome_lines
+
+    print("\n".join(["Outcome per file:", *outcome_lines(result.report)]))
     planned = result.report.get("status") == "planned"  # a dry run: nothing was to land
     return EXIT_OK if result.complete or planned else EXIT_INCOMPLETE
 
@@ -171,6 +175,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--date-order",
         choices=("dmy", "mdy"),
         help="day or month first for dates like 03/04/2024 that nothing in the file decides",
+    )
+    imp.add_argument(
+        "--strict",
+        action="store_true",
+        help="reject a row for any bad value (default: leave the value out, land the row)",
     )
     imp.set_defaults(func=_cmd_import)
 

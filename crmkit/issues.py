@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "dropped", "warning"]
+"""``error`` rejects the row; ``dropped`` leaves this value out (or cut, or replaced by a
+documented default) and the row lands without it; ``warning`` only reports (the value is kept).
+Which bad values reject their row and which are dropped is decided in :mod:`crmkit.rejection`."""
 
 
 @dataclass(frozen=True)
@@ -14,7 +17,8 @@ class RowIssue:
 
     ``row`` is the spreadsheet row number (the header is row 1, the first record row 2), so a
     person can find the row in the file they exported. An ``error`` rejects the row; a
-    ``warning`` is reported but the row is still imported.
+    ``dropped`` value is left out of a row that is still imported; a ``warning`` is reported
+    and the row is imported as it is.
     """
 
     file: str

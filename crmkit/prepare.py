@@ -24,6 +24,8 @@ import pandas as pd
 
 from crmkit.issues import RowIssue
 from crmkit.killpoints import killpoint
+from crmkit.quality import quality_of_file
+from crmkit.rejection import blank_dropped, settle
 
 if TYPE_CHECKING:
     from crmkit.io import SourceTable
@@ -99,6 +101,7 @@ def prepare_folder(
     chunk_rows: int | None = None,
     sources: Overrides | None = None,
     date_order: str | None = None,
+    strict: bool = False,
 ) -> Prepared:
     """Prepare every file ``data_dir`` holds for companies, contacts and tickets.
 
@@ -107,6 +110,8 @@ def prepare_folder(
     files of one type are prepared one by one and stacked (:mod:`crmkit.sources.combine`).
     ``date_order`` (``dmy``/``mdy``, the ``--date-order`` option) decides the date columns whose
     day/month order nothing in the file can tell (:mod:`crmkit.coerce.dateorder`).
+    ``strict`` rejects a row for any bad value; by default a bad value that does not make the
+    row unsafe to write is left out and the row kept (:mod:`crmkit.rejection`).
     """
     from crmkit.mapping.files import check_columns
     from crmkit.sources import combine, discover, read_sources
@@ -129,6 +134,7 @@ def prepare_folder(
                 region=region,
                 chunk_rows=chunk_rows,
                 date_order=date_order,
+                strict=strict,
             )
             for table in read.tables[object_type]
         ]
@@ -162,6 +168,7 @@ def prepare_object(
     chunk_rows: int | None = None,
     date_order: str | None = None,
     check_columns: bool = True,
+    strict: bool = False,
 ) -> PreparedObject:
     """Prepare one file; with ``chunk_rows`` it is read in chunks (flat memory for huge files).
 
@@ -180,7 +187,7 @@ def prepare_object(
     else:
         source = Path(path)
         tables = iter_csv(source, chunk_rows=chunk_rows) if chunk_rows else [read_csv(source)]
-    parts = _prepare_chunks(tables, object_type, section, schema, region, date_order)
+    parts = _prepare_chunks(tables, object_type, section, schema, region, date_order, strict)
     first = next(parts)
     frames, issues, rows, reports = [first.frame], list(first.issues), first.rows, [first.report]
     mapping = first.mapping
@@ -202,7 +209,7 @@ def prepare_object(
         frame=frame,
         mapping=mapping,
         issues=issues,
-        quality=_quality(rows, issues, list(frame.columns), mapping),
+        quality=quality_of_file(rows, issues, frame, mapping, schema),
         path=source,
         validation=reports[0] if len(reports) == 1 else _merge_reports(reports, rows),
     )
@@ -225,6 +232,7 @@ def _prepare_chunks(
     schema: Schema,
     region: str,
     date_order: str | None = None,
+    strict: bool = False,
 ) -> Iterator[_Part]:
     from crmkit.coerce import coerce_frame
     from crmkit.mapping import apply_overrides, auto_map
@@ -248,9 +256,16 @@ def _prepare_chunks(
         props = coerced.frame
         report = validate_frame(props, object_type, file=table.name, schema=schema)
         full = _with_links(props, raw, mapping, object_type, region)
-        issues = _merge_issues(mapping, [*table.rejected, *coerced.issues, *report.issues])
+        prop_of = {c: m.property for c, m in mapping.columns.items() if m.property}
+        issues = settle(
+            _merge_issues(mapping, [*table.rejected, *coerced.issues, *report.issues]),
+            object_type,
+            prop_of,
+            strict=strict,
+        )
         bad = {issue.row for issue in issues if issue.severity == "error"}
         kept = full[~full.index.isin(list(bad))] if bad else full
+        kept = blank_dropped(kept, issues, prop_of)
         yield _Part(table.name, table.rows, kept, mapping, issues, report)
 
 
@@ -360,26 +375,6 @@ def _merge_issues(mapping: Mapping, issues: list[RowIssue]) -> list[RowIssue]:
         out.append(issue)
     out.sort(key=lambda i: (i.row, i.column or "", i.category))
     return out
-
-
-def _quality(
-    rows: int, issues: list[RowIssue], columns: list[str], mapping: Mapping
-) -> dict[str, Any]:
-    """``{"score", "columns"}``: rows without errors; per property, rows without any issue."""
-    if rows == 0:
-        return {"score": 1.0, "columns": {}}
-    prop_of = {c: m.property for c, m in mapping.columns.items() if m.property}
-    bad = {issue.row for issue in issues if issue.severity == "error"}
-    per_column: dict[str, set[int]] = {}
-    for issue in issues:
-        column = issue.column or ""
-        per_column.setdefault(prop_of.get(column, column), set()).add(issue.row)
-    scores = {
-        c: round(1.0 - len(per_column.get(c, ())) / rows, 4)
-        for c in columns
-        if not c.startswith("_")
-    }
-    return {"score": round(1.0 - len(bad) / rows, 4), "columns": scores}
 
 
 def schema_of(object_type: str, schema_for: SchemaFor | None) -> Schema:

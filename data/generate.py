@@ -49,6 +49,17 @@ SUBJECTS = VOCABULARY["subjects"]
 BODIES = VOCABULARY["bodies"]
 
 
+DROPPED_CATEGORIES = frozenset({"INVALID_NUMBER", "INVALID_DATE", "INVALID_OPTION"})
+"""Planted bad values that are left out of a row that still lands (crmkit.rejection)."""
+
+
+def severity_of(category: str | None) -> str | None:
+    """The severity crmkit reports a planted category with (None: no row issue expected)."""
+    if category is None:
+        return None
+    return "dropped" if category in DROPPED_CATEGORIES else "error"
+
+
 @dataclass(frozen=True)
 class Dirt:
     """One planted problem: where it is and what crmkit should make of it.
@@ -193,7 +204,7 @@ def make_companies(rng: random.Random, dirt: list[Dirt]) -> list[dict[str, str]]
         "about 250",
         "employee count written as words",
         category="INVALID_NUMBER",
-        severity="error",
+        severity=severity_of("INVALID_NUMBER"),
     )
     for i in range(len(ANCHORS)):
         phone = rows[i]["Phone Number"]
@@ -284,7 +295,15 @@ def make_contacts(
             kind, "E-mail Address"
         )
         rows[i][column] = make(rows[i][column])
-        plant_contact(i, column, kind, rows[i][column], note, category=category, severity="error")
+        plant_contact(
+            i,
+            column,
+            kind,
+            rows[i][column],
+            note,
+            category=category,
+            severity=severity_of(category),
+        )
     for i, r in enumerate(rows):
         if r["First Name"] in {f for f, _ in UNICODE_PEOPLE}:
             plant_contact(
@@ -367,7 +386,7 @@ def make_tickets(
         i = next(slots)
         rows[i][column] = value
         plant_ticket(
-            i, column, kind, value, note, category=category, severity="error" if category else None
+            i, column, kind, value, note, category=category, severity=severity_of(category)
         )
         return i
 
@@ -474,10 +493,14 @@ def readme(dirt: list[Dirt]) -> str:
         "",
         "## Quality score",
         "",
-        "Validation (`crmkit.validate`) scores a column as the share of rows whose cell fails "
-        "no expectation (an empty cell passes unless the column is required), and an object "
-        "as the share of rows without an error-severity issue; warnings such as duplicate "
-        "emails do not lower it.",
+        "Severity `error` rejects the row (a contact's email is its upsert key; a company's "
+        "name and a ticket's subject are required); `dropped` leaves the bad value out and "
+        "the row lands without it (`crmkit.rejection`; `--strict` rejects those rows too); "
+        "`warning` only reports. `crmkit.quality` scores a column as the share of rows whose "
+        "cell is blank or readable (a readable value that matches no option is not dirt: "
+        "`matched` gives each option column's share of matched values), and an object as the "
+        "share of rows neither rejected nor holding an unreadable value; warnings such as "
+        "duplicate emails do not lower it.",
         "",
     ]
     return "\n".join(lines)

@@ -3,10 +3,10 @@
 Every conversion runs once per *distinct* raw value and is then spread over the column with a
 dict lookup, so a million rows with repeated values cost little more than their distinct set.
 A value that cannot be converted never raises: it becomes a :class:`RowIssue`. Such issues are
-``error``s that reject the row — as the validation suites do — so a bad value is never sent and
-a record is never written with a value silently dropped; the cell keeps the value as written so
-validation sees the same cell. Only an unreadable phone (kept as written) and an unusable domain
-(dropped) are ``warning``s.
+``error``s — the value is bad — and :mod:`crmkit.rejection` decides what that costs the row
+(rejected, or landed without the value); the cell keeps the value as written so validation sees
+the same cell (a value too long is cut instead). Only an unreadable phone (kept as written) and
+an unusable domain (dropped) are ``warning``s.
 """
 
 from __future__ import annotations
@@ -233,7 +233,7 @@ def converter_for(
 WARNING_CATEGORIES = frozenset(
     {"INVALID_PHONE", "INVALID_DOMAIN", "MULTIPLE_EMAILS", "MULTIPLE_PHONES", "AMBIGUOUS_DATE"}
 )
-"""Problems that leave the row importable; every other bad value rejects its row."""
+"""Problems that keep (or already blank) the value; every other one is an ``error``."""
 
 
 def _severity(category: str) -> Severity:
@@ -243,10 +243,11 @@ def _severity(category: str) -> Severity:
 def _kept(raw: str, value: str, problem: Problem | None) -> str:
     """The cell's output: the converted value, or — for an error — the value as written.
 
-    An error rejects the row, so its value is never sent; keeping it lets validation see the
-    same bad cell (one issue, not a second "missing" one) and the report show what was there.
+    A bad value is never sent (its row is rejected, or the value left out by
+    :mod:`crmkit.rejection`); keeping it lets validation see the same bad cell (one issue, not a
+    second "missing" one) and the report show what was there. A value too long is kept cut.
     """
-    if problem is None or _severity(problem[0]) == "warning":
+    if problem is None or _severity(problem[0]) == "warning" or problem[0] == "VALUE_TOO_LONG":
         return value
     return raw.strip()
 

@@ -80,22 +80,30 @@ def schema_source(
 
 
 def validate_folder(
-    data_dir: str | Path, *, mapping_file: str | Path | None = None, target: str | None = None
+    data_dir: str | Path,
+    *,
+    mapping_file: str | Path | None = None,
+    target: str | None = None,
+    strict: bool = False,
 ) -> Prepared:
     """Read, map, coerce and validate every CSV of ``data_dir`` (what the import checks)."""
     from crmkit.prepare import prepare_folder
 
     return prepare_folder(
-        data_dir, mapping_file=as_path(mapping_file), schema_for=schema_source(target)
+        data_dir,
+        mapping_file=as_path(mapping_file),
+        schema_for=schema_source(target),
+        strict=bool(strict),
     )
 
 
-def _warned_rows(issues: list[RowIssue]) -> int:
-    return len({i.row for i in issues if i.severity == "warning"})
+def _rows_with(issues: list[RowIssue], severity: str) -> int:
+    return len({i.row for i in issues if i.severity == severity})
 
 
 def validation_summary(prepared: Prepared) -> pd.DataFrame:
-    """One line per object type: rows read, valid, rejected, rows with warnings, quality."""
+    """One line per object type: rows read, valid (of which without some values: a bad value
+    left out, crmkit.rejection), rejected, rows with warnings, quality."""
     lines = []
     for object_type, obj in prepared.objects.items():
         lines.append(
@@ -104,12 +112,24 @@ def validation_summary(prepared: Prepared) -> pd.DataFrame:
                 "file": obj.file,
                 "rows": obj.rows,
                 "valid": obj.rows - obj.rejected,
+                "without some values": _rows_with(
+                    [i for i in obj.issues if i.row not in obj.rejected_rows], "dropped"
+                ),
                 "rejected": obj.rejected,
-                "with warnings": _warned_rows(obj.issues),
+                "with warnings": _rows_with(obj.issues, "warning"),
                 "quality %": round(100.0 * float(obj.quality.get("score", 1.0)), 1),
             }
         )
-    columns = ["object", "file", "rows", "valid", "rejected", "with warnings", "quality %"]
+    columns = [
+        "object",
+        "file",
+        "rows",
+        "valid",
+        "without some values",
+        "rejected",
+        "with warnings",
+        "quality %",
+    ]
     return pd.DataFrame(lines, columns=columns).set_index("object")
 
 
@@ -118,7 +138,7 @@ def issues_frame(issues: list[RowIssue], *, severity: str | None = None) -> pd.D
     chosen = [i for i in issues if severity is None or i.severity == severity]
     frame = pd.DataFrame([i.to_dict() for i in chosen], columns=[*ISSUE_COLUMNS, "key"])
     frame = frame[ISSUE_COLUMNS].fillna("")
-    order = frame["severity"].map({"error": 0, "warning": 1}).fillna(2)
+    order = frame["severity"].map({"error": 0, "dropped": 1, "warning": 2}).fillna(3)
     frame = frame.assign(_order=order).sort_values(["_order", "file", "row", "column"])
     return frame.drop(columns="_order").reset_index(drop=True)
 

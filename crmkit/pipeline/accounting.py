@@ -1,7 +1,9 @@
 """Every source row accounted for: the counts of report.json and the invariant behind them.
 
 Per object type: ``rows = rejected + duplicates + created + updated + failed`` (for a dry
-run, ``rows = rejected + duplicates + planned``). Contacts created from tickets' emails are
+run, ``rows = rejected + duplicates + planned``); ``landed_partial`` (records that landed
+without some of their values, :mod:`crmkit.pipeline.valuecounts`) is part of
+``created + updated`` (of ``planned`` in a dry run). Contacts created from tickets' emails are
 not rows of the contacts file; they are counted apart as ``created_from_tickets``. A record
 that was never sent because the run stopped counts as failed (category ``NOT_SENT``) until a
 resume sends it. ``errors_by_category`` counts rejected rows by their first reason (a bad
@@ -20,6 +22,7 @@ from typing import Any
 from crmkit import RECORD_TYPES
 from crmkit.errors import InternalError
 from crmkit.pipeline.journal import Journal
+from crmkit.pipeline.valuecounts import count_values
 from crmkit.plan.model import ImportPlan
 
 
@@ -32,6 +35,10 @@ class Accounting:
     errors_by_category: dict[str, int]
     complete: bool
     from_tickets: dict[str, int] = field(default_factory=dict)
+    rejected_reasons: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Per object type, rejected rows by their first reason, most frequent first."""
+    values_by_category: dict[str, int] = field(default_factory=dict)
+    """Values left out (or defaulted) in rows that were not rejected, by category."""
 
     def landed(self) -> int:
         """Records written (created or updated), from files and from tickets."""
@@ -45,6 +52,7 @@ def account(plan: ImportPlan, journal: Journal | None) -> Accounting:
     states = journal.state_counts() if journal is not None else {}
     objects: dict[str, dict[str, int]] = {}
     from_tickets = {"planned": 0, "created": 0, "updated": 0, "failed": 0}
+    values = count_values(plan, journal)
     for object_type in RECORD_TYPES:
         if object_type not in plan.rows and object_type == "notes":
             continue  # only a run with notes reports them
@@ -57,6 +65,9 @@ def account(plan: ImportPlan, journal: Journal | None) -> Accounting:
             "updated": 0,
             "failed": 0,
             "created_from_tickets": 0,
+            "landed_partial": values.landed_partial.get(object_type, 0),
+            "values_dropped": values.values_dropped.get(object_type, 0),
+            "defaults": values.defaults.get(object_type, 0),
         }
         for (otype, origin, state), n in states.items():
             if otype != object_type:
@@ -85,11 +96,9 @@ def account(plan: ImportPlan, journal: Journal | None) -> Accounting:
             f"associations: {planned_links} planned but {sum(links.values())} journaled"
         )
 
-    first_reason: dict[tuple[str, int], str] = {}
-    for issue in plan.issues:
-        if issue.severity == "error":
-            first_reason.setdefault((issue.file, issue.row), issue.category)
-    categories: Counter[str] = Counter(first_reason.values())
+    categories: Counter[str] = Counter()
+    for reasons in values.rejected_reasons.values():
+        categories.update(reasons)
     if journal is not None:
         categories.update(journal.failure_categories())
     complete = (
@@ -104,6 +113,8 @@ def account(plan: ImportPlan, journal: Journal | None) -> Accounting:
         errors_by_category=dict(categories.most_common()),
         complete=complete,
         from_tickets=from_tickets,
+        rejected_reasons={t: values.rejected_reasons.get(t, {}) for t in objects},
+        values_by_category=values.values_by_category,
     )
 
 
@@ -121,6 +132,11 @@ def check_rows(object_type: str, counts: dict[str, int], *, dry_run: bool) -> No
             raise InternalError(
                 f"{object_type}: {counts['planned']} records planned but {written} journaled"
             )
+    landed = counts["planned"] if dry_run else counts["created"] + counts["updated"]
+    if counts.get("landed_partial", 0) > landed:
+        raise InternalError(
+            f"{object_type}: {counts['landed_partial']} records landed partial of {landed} landed"
+        )
     if total != counts["rows"]:
         detail = ", ".join(f"{k} {v}" for k, v in parts.items())
         raise InternalError(

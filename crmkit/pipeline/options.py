@@ -46,6 +46,8 @@ class ImportOptions:
     progress: bool = True
     create_contacts_from_tickets: bool = True
     replan: bool = False
+    strict: bool = False
+    """Reject a row for any bad value (by default only when it cannot be written safely)."""
     batch_size: int = MAX_BATCH
     link_batch_size: int = 100
     window_s: float = 10.0
@@ -95,6 +97,7 @@ class ImportOptions:
             "concurrency": self.concurrency,
             "dry_run": self.dry_run,
             "create_contacts_from_tickets": self.create_contacts_from_tickets,
+            "strict": self.strict,
             "batch_size": self.batch_size,
             "link_batch_size": self.link_batch_size,
             "window_s": self.window_s,

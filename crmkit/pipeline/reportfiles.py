@@ -1,5 +1,6 @@
 """The run's report files: report.json (for charts and notebooks), summary.txt (for people),
-errors.csv (for fixing the data and importing it again).
+errors.csv (for fixing the data and importing it again), values.csv (every value not imported
+as written, :mod:`crmkit.pipeline.valuesfile`).
 
 errors.csv is opened in spreadsheets, and its cells come from the user's data: a cell that
 starts like a formula (``= + - @``, tab, CR) gets a leading ``'`` so it is shown, never run.
@@ -18,17 +19,27 @@ from typing import Any
 from crmkit.killpoints import killpoint
 from crmkit.pipeline.accounting import Accounting
 from crmkit.pipeline.journal import STAT_FIELDS, Journal
+from crmkit.pipeline.outcome import file_outcomes, outcome_lines
 from crmkit.pipeline.runfolder import (
     ERRORS_CSV,
     REPORT_JSON,
     SUMMARY_TXT,
+    VALUES_CSV,
     RunFolder,
     write_atomically,
     write_text_atomically,
 )
+from crmkit.pipeline.valuesfile import value_rows, write_values_csv
 from crmkit.plan.model import ImportPlan
 
-__all__ = ["ERRORS_CSV", "REPORT_JSON", "SUMMARY_TXT", "build_report", "write_report_files"]
+__all__ = [
+    "ERRORS_CSV",
+    "REPORT_JSON",
+    "SUMMARY_TXT",
+    "VALUES_CSV",
+    "build_report",
+    "write_report_files",
+]
 ERROR_COLUMNS = ("file", "row", "key", "stage", "category", "message", "column", "value")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -78,7 +89,7 @@ def build_report(
         "server_errors": int(totals.get("server_errors", 0)),
         "transport_errors": int(totals.get("transport_errors", 0)),
     }
-    return {
+    report: dict[str, Any] = {
         "run_id": run_id,
         "started_at": iso(started_at),
         "finished_at": iso(finished_at),
@@ -99,6 +110,10 @@ def build_report(
         "quality": plan.quality,
         "sources": plan.sources,
         "errors_by_category": accounting.errors_by_category,
+        "rejected_by_reason": accounting.rejected_reasons,
+        "values_by_category": accounting.values_by_category,
+        "unmatched": plan.unmatched(),
+        "source_files": dict(plan.files),
         "batches": [
             {
                 "t": round(float(b["t"]), 3),
@@ -117,8 +132,11 @@ def build_report(
             "report_json": str(RunFolder(run_dir).report_json),
             "summary_txt": str(RunFolder(run_dir).summary_txt),
             "errors_csv": str(RunFolder(run_dir).errors_csv),
+            "values_csv": str(RunFolder(run_dir).values_csv),
         },
     }
+    report["outcome"] = [o.to_dict() for o in file_outcomes(report)]
+    return report
 
 
 def timeline(
@@ -243,6 +261,7 @@ def summary_text(report: dict[str, Any], accounting: Accounting, resume_hint: st
     rate = 100.0 * ok / considered if considered else 100.0
     title = "Dry run (nothing sent)" if dry else "Import"
     lines = [
+        *outcome_lines(report),
         f"crmkit {title} · run {report['run_id']} · status {report['status']}",
         f"Target: {report['target'] or '(none)'}",
         f"Duration: {report['duration_s']:.1f} s",
@@ -292,10 +311,16 @@ def summary_text(report: dict[str, Any], accounting: Accounting, resume_hint: st
         named = "; ".join(f"{u['file']} ({u['reason']})" for u in unplaced[:5])
         lines.append(f"Files not imported: {len(unplaced)}: {named}")
     lines.extend(f"Note: {note}" for note in report.get("sources", {}).get("notes", [])[:10])
+    if report.get("values_by_category"):
+        top = ", ".join(f"{k} {v}" for k, v in list(report["values_by_category"].items())[:8])
+        lines.append(f"Values left out or defaulted (rows still landed): {top}")
     if resume_hint:
         lines.append(resume_hint)
     files = report["files"]
-    lines.append(f"Reports: {files['report_json']}, {files['summary_txt']}, {files['errors_csv']}")
+    lines.append(
+        f"Reports: {files['report_json']}, {files['summary_txt']}, {files['errors_csv']},"
+        f" {files['values_csv']}"
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -320,6 +345,8 @@ def write_report_files(
     write_text_atomically(folder.summary_txt, text)
     lines = error_rows(plan, journal)
     write_atomically(folder.errors_csv, lambda tmp: write_errors_csv(tmp, lines))
+    values = value_rows(plan)
+    write_atomically(folder.values_csv, lambda tmp: write_values_csv(tmp, values))
     killpoint("reported")
     return text
 

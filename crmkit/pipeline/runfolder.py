@@ -21,6 +21,7 @@ JOURNAL_SQLITE = "journal.sqlite"
 REPORT_JSON = "report.json"
 SUMMARY_TXT = "summary.txt"
 ERRORS_CSV = "errors.csv"
+VALUES_CSV = "values.csv"
 REPORT_HTML = "report.html"
 NOTEBOOKS = "notebooks"
 
@@ -67,6 +68,10 @@ class RunFolder:
     @property
     def errors_csv(self) -> Path:
         return self.path / ERRORS_CSV
+
+    @property
+    def values_csv(self) -> Path:
+        return self.path / VALUES_CSV
 
     @property
     def report_html(self) -> Path:

@@ -93,6 +93,7 @@ def _make_plan(run: Run) -> ImportPlan:
         schema_for=schema_for,
         sources=run.options.source_overrides(),
         date_order=run.options.date_order,
+        strict=run.options.strict,
     )
     from crmkit.sources.owners import resolve_owners
 

@@ -19,12 +19,14 @@ import pandas as pd
 from crmkit import OBJECT_TYPES
 from crmkit.issues import RowIssue
 from crmkit.plan.companies import CompanyIndex, MatchPolicy
+from crmkit.plan.decisions import column_decisions
 from crmkit.plan.dedupe import Merged, merge_duplicates
+from crmkit.plan.defaults import with_default_pipeline
 from crmkit.plan.gcpause import paused_gc
 from crmkit.plan.keys import column, company_domains, keys_for
 from crmkit.plan.linking import link_contacts
 from crmkit.plan.model import ImportPlan, PlannedLink, PlannedRecord
-from crmkit.plan.tickets import link_tickets, with_default_pipeline
+from crmkit.plan.tickets import link_tickets
 from crmkit.schema import IMPORT_KEY_PROPERTY
 
 _WHY_NO_KEY = {
@@ -65,6 +67,7 @@ class _Staged:
     merged: Merged
     rejected: int
     issues: list[RowIssue] = field(default_factory=list)
+    decisions: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _file_name(file: Any) -> str:
@@ -95,12 +98,15 @@ def _stage(obj: PreparedObjectLike, object_type: str) -> _Staged:
     ]
     if no_key.any():
         frame, keys = frame[~no_key], keys[~no_key]
+    decisions = column_decisions(getattr(obj, "mapping", None), file)
     if object_type == "tickets":
-        frame = with_default_pipeline(frame)
+        frame, defaulted, file_wide = with_default_pipeline(frame, file=file)
+        issues.extend(defaulted)
+        decisions.extend(file_wide)
     merged = merge_duplicates(frame, keys, file=file, id_property=id_property(object_type))
     issues.extend(merged.issues)
     rejected = int(obj.rows) - len(obj.frame) + int(no_key.sum())
-    return _Staged(object_type, file, merged, rejected, issues)
+    return _Staged(object_type, file, merged, rejected, issues, decisions)
 
 
 def _records(staged: _Staged) -> list[PlannedRecord]:
@@ -205,6 +211,8 @@ def _build(
         quality={t: quality_of(prepared.objects[t].quality) for t in staged},
         rejected={t: s.rejected for t, s in staged.items()},
         files={t: s.file for t, s in staged.items()},
+        columns={t: _columns(prepared.objects[t]) for t in staged},
+        decisions=[d for s in staged.values() for d in s.decisions],
     )
     discovery = getattr(prepared, "discovery", None)
     if discovery is not None:
@@ -215,3 +223,8 @@ def _build(
     plan = locate_plan(plan, prepared.objects)  # rows of stacked files named as their own
     plan_notes(prepared, plan)  # notes columns, Salesforce Note.csv, Zendesk comments
     return plan
+
+
+def _columns(obj: PreparedObjectLike) -> dict[str, str | None]:
+    mapping = getattr(obj, "mapping", None)
+    return dict(mapping.to_dict()) if mapping is not None else {}

@@ -127,6 +127,33 @@ class ImportPlan:
     files: dict[str, str] = field(default_factory=dict)
     sources: dict[str, Any] = field(default_factory=dict)
     """Which file went where and which were left out (``crmkit.sources.Discovery.to_dict``)."""
+    columns: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    """Per object type, each source column's property (None = not imported)."""
+    decisions: list[dict[str, Any]] = field(default_factory=list)
+    """File-level decisions (columns not imported, guesses, file-wide defaults): values.csv."""
+
+    def file_types(self) -> dict[str, str]:
+        """``{file name: object type}``; several files of one type are named ``a + b``."""
+        return {name: t for t, files in self.files.items() for name in files.split(" + ")}
+
+    def unmatched(self) -> dict[str, dict[str, dict[str, int]]]:
+        """Per object type and property, each value that matched no option, with its rows.
+
+        This is the option drift the analyst decides on: map the value, leave it empty, or add
+        it to the portal (the mapping file's ``options`` section).
+        """
+        type_of = self.file_types()
+        out: dict[str, dict[str, dict[str, int]]] = {}
+        for issue in self.issues:
+            if issue.category != "INVALID_OPTION" or issue.file not in type_of:
+                continue
+            object_type = type_of[issue.file]
+            column = issue.column or ""
+            prop = self.columns.get(object_type, {}).get(column) or column
+            values = out.setdefault(object_type, {}).setdefault(prop, {})
+            value = issue.value or ""
+            values[value] = values.get(value, 0) + 1
+        return out
 
     def from_file(self, object_type: str) -> int:
         """Records of this type that came from its own file (not created from tickets)."""
@@ -171,6 +198,9 @@ class ImportPlan:
             "quality": self.quality,
             "files": self.files,
             "sources": self.sources,
+            "columns": self.columns,
+            "decisions": self.decisions,
+            "unmatched": self.unmatched(),
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -232,6 +262,8 @@ class ImportPlan:
             rejected={k: int(v) for k, v in data.get("rejected", {}).items()},
             files=dict(data.get("files", {})),
             sources=dict(data.get("sources", {})),
+            columns={t: dict(c) for t, c in data.get("columns", {}).items()},
+            decisions=[dict(d) for d in data.get("decisions", [])],
         )
 
     @classmethod

@@ -1,4 +1,4 @@
-"""Tickets: default pipeline and stage, requester contacts, and company links.
+"""Tickets: requester contacts and company links (default stages: :mod:`crmkit.plan.defaults`).
 
 See :mod:`crmkit.plan.linking` for the rules; this module applies them to a whole ticket file.
 """
@@ -25,27 +25,8 @@ from crmkit.plan.linking import (
     requesters_by_phone,
 )
 from crmkit.plan.model import PlannedLink, PlannedRecord
-from crmkit.schema import DEFAULT_TICKET_PIPELINE, TICKET_PIPELINES
 
 CONTACT_ID = "_contact_id"
-
-
-def first_stage(pipeline: str) -> str:
-    """The first stage id of a known pipeline ("" for a pipeline crmkit does not know)."""
-    stages = TICKET_PIPELINES.get(pipeline, {}).get("stages", {})
-    return next(iter(stages), "")
-
-
-def with_default_pipeline(frame: pd.DataFrame) -> pd.DataFrame:
-    """Fill ``hs_pipeline`` with the default pipeline and an empty stage with its first stage."""
-    pipeline = column(frame, "hs_pipeline")
-    pipeline = pipeline.where(pipeline != "", DEFAULT_TICKET_PIPELINE)
-    stage = column(frame, "hs_pipeline_stage")
-    first = pipeline.map({p: first_stage(p) for p in pipeline.unique()}).fillna("")
-    out = frame.copy()
-    out["hs_pipeline"] = pipeline
-    out["hs_pipeline_stage"] = stage.where(stage != "", first)
-    return out
 
 
 def _requester_details(frame: pd.DataFrame, label: object) -> dict[str, str]:

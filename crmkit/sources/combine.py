@@ -61,9 +61,16 @@ def _quality(parts: list[PreparedObject], rows: int) -> dict[str, Any]:
     for p in parts:
         for column, value in p.quality.get("columns", {}).items():
             columns[column] = columns.get(column, 0.0) + (1.0 - float(value)) * p.rows
+    matched: dict[str, list[float]] = {}  # crmkit.quality: share of values matching an option
+    for p in parts:
+        for prop, value in p.quality.get("matched", {}).items():
+            weight = matched.setdefault(prop, [0.0, 0.0])
+            weight[0] += float(value) * p.rows
+            weight[1] += p.rows
     return {
         "score": round(score, 4),
         "columns": {c: round(1.0 - bad / total, 4) for c, bad in columns.items()},
+        "matched": {c: round(v / max(n, 1), 4) for c, (v, n) in matched.items()},
     }
 
 

@@ -22,9 +22,9 @@ SHARED_DEFAULTS: dict[str, Any] = {
     "mapping_file": None,
 }
 EXTRA: dict[str, dict[str, Any]] = {
-    "01_validate.ipynb": {},
+    "01_validate.ipynb": {"strict": False},
     "02_map.ipynb": {},
-    "03_import.ipynb": {"tier": "professional", "concurrency": 4},
+    "03_import.ipynb": {"tier": "professional", "concurrency": 4, "strict": False},
     "04_report.ipynb": {},
 }
 MAX_COMMITTED_KB = 250

@@ -100,6 +100,7 @@ def test_dry_run_sends_nothing_and_needs_no_token(
         "report.json",
         "summary.txt",
         "errors.csv",
+        "values.csv",
     }
     assert "Dry run" in capsys.readouterr().out
 

@@ -62,6 +62,9 @@ def test_full_run_lands_everything_and_accounts_for_every_row(tmp_path: Path) ->
         "updated": 0,
         "failed": 0,
         "created_from_tickets": 1,
+        "landed_partial": 0,
+        "values_dropped": 0,
+        "defaults": 0,
     }
     assert report["associations"] == {"planned": 9, "created": 9, "failed": 0}
     assert len(writer.links) == 9

@@ -28,6 +28,7 @@ class Case:
     error: str | None = None  # a word the one-line message must contain
     rows: int | None = None
     rejected_at_least: int = 0
+    dropped_at_least: int = 0  # values left out (or cut) of rows that still land (issue 9)
     hostile: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -107,7 +108,7 @@ CASES: tuple[Case, ...] = (
         "contacts.csv",
         lambda: _lines(CONTACTS, *_good(2), "C9,Ann," + "x" * 10_000_000 + ",big@x.example,,Lead"),
         rows=3,
-        rejected_at_least=1,  # the long last name is VALUE_TOO_LONG; the other rows import
+        dropped_at_least=1,  # the long last name is VALUE_TOO_LONG: cut, and the row lands
     ),
     Case("utf8_bom", "contacts.csv", lambda: b"\xef\xbb\xbf" + _lines(CONTACTS, *_good(5)), rows=5),
     Case(
@@ -182,7 +183,7 @@ CASES: tuple[Case, ...] = (
         "tickets.csv",
         _scripts,
         rows=4,
-        rejected_at_least=2,
+        dropped_at_least=2,  # the script as a priority and as a date: left out, rows land
         hostile=(SCRIPT, "<img src=x onerror=alert(2)>"),
     ),
     Case(

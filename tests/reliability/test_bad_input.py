@@ -1,6 +1,6 @@
 """Bad input corpus through `crmkit import --dry-run`: a clear one-line error (exit 2) or
-row-level rejections with every row accounted for; nothing hostile reaches errors.csv as a live
-formula, or the report's HTML tables unescaped.
+row-level rejections and left-out values with every row accounted for; nothing hostile reaches
+errors.csv or values.csv as a live formula, or the report's HTML tables unescaped.
 
 Every case runs through the CLI's ``main`` in-process (fast, and any uncaught exception fails
 the test, as it would print a traceback); a sample also runs as real subprocesses to check the
@@ -82,12 +82,14 @@ def test_bad_file_gives_a_clear_error_or_row_rejections(
     assert counts["rows"] == case.rows
     assert counts["rows"] == counts["rejected"] + counts["duplicates"] + counts["planned"]
     assert counts["rejected"] >= case.rejected_at_least
+    assert counts["values_dropped"] >= case.dropped_at_least
     plan = json.loads((run_dir / "plan.json").read_text())
     assert len(plan["records"].get(OBJECT_OF[case.file], [])) >= counts["planned"]
     cells = read_cells(run_dir / "errors.csv")
     rows_listed = {(c["file"], c["row"]) for c in cells}
     assert len(rows_listed) >= counts["rejected"]
     assert_no_live_formula(run_dir / "errors.csv")
+    assert_no_live_formula(run_dir / "values.csv")
     assert_escaped_in_html(run_dir / "errors.csv", case.hostile)
 
 
@@ -116,18 +118,21 @@ def assert_escaped_in_html(errors_csv: Path, hostile: tuple[str, ...]) -> None:
 def test_hostile_values_are_reported_and_neutralised(
     corpus: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The hostile cells are in errors.csv (the rows are rejected and reported, not dropped),
-    prefixed with ' where they start like a formula, and escaped in the HTML table."""
+    """The hostile cells are in errors.csv (rows rejected) or values.csv (values left out of
+    rows that land), prefixed with ' where they start like a formula, and escaped in the HTML
+    table."""
     out = tmp_path / "out"
     for name in ("formula_injection", "script_in_tickets"):
         assert main(dry_run_args(corpus[name], out / name)) == 0
         capsys.readouterr()
-    formulas = read_cells(out / "formula_injection" / "runs" / "bad" / "errors.csv")
+    run = out / "formula_injection" / "runs" / "bad"
+    formulas = read_cells(run / "errors.csv")
     values = [c["value"] for c in formulas]
-    assert "'=1+1" in values  # the lifecycle stage "=1+1": an unknown option, kept visible
+    left_out = [c["value"] for c in read_cells(run / "values.csv")]
+    assert "'=1+1" in left_out  # the lifecycle stage "=1+1": an unknown option, left out
     assert any(v.startswith("'=HYPERLINK(") for v in values)
     assert any(v.startswith("'+cmd") for v in values) and any(v.startswith("'@SUM") for v in values)
-    scripts = out / "script_in_tickets" / "runs" / "bad" / "errors.csv"
+    scripts = out / "script_in_tickets" / "runs" / "bad" / "values.csv"
     assert any("<script>" in c["value"] for c in read_cells(scripts))
     html = failed_rows_table(scripts).to_html()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

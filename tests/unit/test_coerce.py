@@ -309,7 +309,8 @@ def test_domain_of(raw: str, expected: str | None) -> None:
 
 
 def test_strings_trimmed_and_long_values_cut() -> None:
-    """Strings trimmed, whitespace normalised; textarea keeps line breaks; too long = error."""
+    """Strings trimmed, whitespace normalised; textarea keeps line breaks; too long = cut, and
+    an error (crmkit.rejection lands the row with the cut value, --strict rejects it)."""
     long = "x" * (MAX_VALUE_CHARS + 10)
     result = _coerce(
         "tickets",
@@ -319,7 +320,7 @@ def test_strings_trimmed_and_long_values_cut() -> None:
         },
     )
     assert result.frame["subject"].tolist()[0] == "Printer on fire"
-    assert len(result.frame["subject"].tolist()[1]) == MAX_VALUE_CHARS + 10
+    assert len(result.frame["subject"].tolist()[1]) == MAX_VALUE_CHARS
     assert result.frame["content"].tolist()[0] == "line 1\n\nline 2"
     [issue] = result.issues
     assert issue.category == "VALUE_TOO_LONG" and len(issue.value or "") == 200

@@ -1,0 +1,113 @@
+"""Which bad values reject their row, and which are left out of a row that still lands.
+
+Coercion and validation say what is wrong with a value (an ``error`` issue: unreadable,
+unmatched, too long); this module decides what it costs the row. The rule (issue 9):
+
+- A row is **rejected** only when it cannot be written safely: its upsert key is bad (a
+  contact's ``email``: contacts are upserted by email and crmkit has no other contact key, so
+  a contact whose only address is invalid would be created again on every re-run), or a
+  property HubSpot requires has no valid value and no sensible default (a company's ``name``,
+  a ticket's ``subject``). Those issues stay ``error``.
+- Every other bad value is **dropped** (``severity="dropped"``): the cell is left empty (so
+  nothing is sent for it: an upsert never blanks what the portal holds), the row lands, and
+  the value is reported row by row (values.csv). A value longer than HubSpot's limit is cut
+  instead of left out. A ticket's unmatched stage or pipeline is dropped and the planner puts
+  the pipeline's first stage in its place (reported as a default, DEFAULT_STAGE).
+- An unusable domain (already left out by coercion) counts as dropped too.
+- ``strict=True`` (``--strict``) restores the old rule: every bad value rejects its row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+import pandas as pd
+
+from crmkit.issues import RowIssue
+from crmkit.schema import REQUIRED_PROPERTIES
+
+DEFAULTED = {"tickets": frozenset({"hs_pipeline", "hs_pipeline_stage"})}
+"""Required properties with a documented default: a bad value there is dropped, not fatal."""
+
+CUT = frozenset({"VALUE_TOO_LONG"})
+"""Categories whose value is cut to HubSpot's limit rather than left out."""
+
+LEFT_OUT_WARNINGS = frozenset({"INVALID_DOMAIN", "AMBIGUOUS_DATE"})
+"""Warnings whose value coercion already left out: reported as dropped."""
+
+UNMATCHED = frozenset({"INVALID_OPTION"})
+"""A readable value that names no option of its property (option drift, not dirt)."""
+
+_STAGES = frozenset({"coerce", "validate"})
+_NOT_A_VALUE = frozenset({"MISSING_REQUIRED"})
+
+
+def must_have(object_type: str) -> frozenset[str]:
+    """Properties whose bad value rejects the row: key and required ones without a default."""
+    required = set(REQUIRED_PROPERTIES.get(object_type, ()))
+    return frozenset(required - DEFAULTED.get(object_type, frozenset()))
+
+
+def settle(
+    issues: Iterable[RowIssue],
+    object_type: str,
+    prop_of: dict[str, str],
+    *,
+    strict: bool = False,
+) -> list[RowIssue]:
+    """The issues with each value error turned ``dropped`` unless it must reject its row.
+
+    ``prop_of`` maps a source column to its property (issues name the column the user sees).
+    """
+    fatal = must_have(object_type)
+    out: list[RowIssue] = []
+    for issue in issues:
+        if issue.severity == "warning" and issue.category in LEFT_OUT_WARNINGS:
+            issue = replace(issue, severity="dropped")
+        elif issue.severity == "error" and issue.stage in _STAGES:
+            if issue.category in _NOT_A_VALUE:
+                pass
+            elif prop_of.get(issue.column or "", issue.column or "") in fatal:
+                if issue.category not in CUT or strict:
+                    issue = replace(issue, message=_fatal_message(issue, object_type))
+                else:
+                    issue = replace(issue, severity="dropped")
+            elif not strict:
+                issue = replace(issue, severity="dropped")
+        out.append(issue)
+    return out
+
+
+def _fatal_message(issue: RowIssue, object_type: str) -> str:
+    if object_type == "contacts" and issue.category == "INVALID_EMAIL":
+        return (
+            f"{issue.message}; a contact is upserted by its email, so without a valid one it "
+            "cannot be written without risking a duplicate on every re-run"
+        )
+    return issue.message
+
+
+def blank_dropped(
+    frame: pd.DataFrame, issues: Iterable[RowIssue], prop_of: dict[str, str]
+) -> pd.DataFrame:
+    """``frame`` with every dropped value's cell emptied (cut values stay as cut)."""
+    cells: dict[str, list[int]] = {}
+    for issue in issues:
+        if issue.severity != "dropped" or issue.category in CUT:
+            continue
+        prop = prop_of.get(issue.column or "", issue.column or "")
+        if prop in frame.columns:
+            cells.setdefault(prop, []).append(issue.row)
+    if not cells:
+        return frame
+    out = frame.copy()
+    for prop, rows in cells.items():
+        present = out.index.intersection(rows)
+        out.loc[present, prop] = ""
+    return out
+
+
+def is_partial(issue: RowIssue) -> bool:
+    """Whether the issue means its row lands without (some of) a value it had."""
+    return issue.severity == "dropped"
