@@ -131,7 +131,7 @@ def discover(data_dir: str | Path | None, overrides: Overrides | None = None) ->
             path, sheet = _resolve(folder, spec)
             named.add(path.resolve())
             found.sources.append(Source(role, path, sheet, f"--{role} {Path(spec).name}"))
-    for path in _listing(folder) if data_dir is not None else []:  # no --data: the options only
+    for path in _entries(data_dir, folder):
         if path.resolve() in named:
             continue
         _place(path, found, taken=set(overrides))
@@ -148,9 +148,21 @@ def _folder(data_dir: str | Path | None, overrides: Overrides) -> Path:
     folder = Path(data_dir)
     if folder.is_file() and folder.suffix.lower() == ".zip":
         return unzip(folder)
+    if folder.is_file():  # --data book.xlsx: a folder of that one file
+        return folder.parent
     if not folder.is_dir():
         raise ConfigError(f"data folder {folder} does not exist")
     return folder
+
+
+def _entries(data_dir: str | Path | None, folder: Path) -> list[Path]:
+    """What to place: the folder's entries; one file given as --data; none without --data."""
+    if data_dir is None:
+        return []  # only the --companies/--contacts/--tickets files
+    given = Path(data_dir)
+    if given.is_file() and given.suffix.lower() != ".zip":
+        return [given]
+    return _listing(folder)
 
 
 def unzip(archive: Path) -> Path:

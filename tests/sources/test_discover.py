@@ -113,3 +113,10 @@ def test_without_a_data_folder_only_the_named_files_are_read(tmp_path: Path) -> 
     found = discover(None, {"contacts": [str(tmp_path / "x.csv")]})
     assert [(s.role, s.label) for s in found.sources] == [("contacts", "x.csv")]
     assert found.unplaced == []
+
+
+def test_one_file_given_as_data_is_placed_alone(tmp_path: Path) -> None:
+    (tmp_path / "Customer list.csv").write_text(CONTACTS, encoding="utf-8")
+    (tmp_path / "tickets.csv").write_text(TICKETS, encoding="utf-8")
+    found = discover(tmp_path / "Customer list.csv")
+    assert [(s.role, s.label) for s in found.sources] == [("contacts", "Customer list.csv")]
