@@ -56,6 +56,12 @@ def reopen(options: ImportOptions, folder: RunFolder) -> Run | None:
     the run): nothing was recorded or sent, so it is removed and the run starts afresh.
     """
     journal = Journal(folder.journal)
+    if journal.lock.taken_over:
+        log.warning(
+            "run %s: process %s held it and is gone; taking the run over",
+            folder.run_id,
+            journal.lock.taken_over.get("pid"),
+        )
     try:
         info = journal.run_info()
         if not info:
@@ -66,12 +72,6 @@ def reopen(options: ImportOptions, folder: RunFolder) -> Run | None:
     except BaseException:
         journal.close()
         raise
-    if journal.lock.taken_over:
-        log.warning(
-            "run %s: process %s held it and is gone; taking the run over",
-            folder.run_id,
-            journal.lock.taken_over.get("pid"),
-        )
     state = as_run_state(str(info.get("status")))
     if state in ("created", "planned", "objects", "associations"):
         journal.set_state("stopped", reason=KILLED)  # no live process holds it: it died
