@@ -29,8 +29,8 @@ def file_hash(path: Path) -> str:
 
 
 def input_hashes(options: ImportOptions) -> dict[str, str]:
-    """sha256 of every visible file at the top of the data folder, of each file named by
-    ``--companies/--contacts/--tickets`` and of the mapping file.
+    """sha256 of every visible file at the top of the data folder (or of the one file
+    ``--data`` names), of each ``--companies/--contacts/--tickets`` file and of the mapping file.
 
     Keys are the data folder's file names, and the other files' absolute paths.
     """
@@ -43,6 +43,8 @@ def input_hashes(options: ImportOptions) -> dict[str, str]:
             if path.is_file() and not path.name.startswith((".", "~$"))
         }
     others = [Path(file) for _, file in options.sources]
+    if data_dir is not None and Path(data_dir).is_file():  # --data may name one file
+        others.append(Path(data_dir))
     if options.mapping_file is not None:
         others.append(Path(options.mapping_file))
     for path in others:

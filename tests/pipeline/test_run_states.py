@@ -145,6 +145,24 @@ def test_changed_input_is_refused_naming_the_file_unless_replan(data: Path, tmp_
     assert replanned.complete
 
 
+def test_inputs_hashed_are_the_folders_files_or_the_one_file_named(tmp_path: Path) -> None:
+    """A folder: each visible file by name; one file as --data: that file by its path."""
+    from crmkit.pipeline.inputs import changed_inputs, input_hashes
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "contacts.csv").write_text("Email\na@x.io\n", encoding="utf-8")
+    (folder / ".hidden").write_text("x", encoding="utf-8")
+    hashes = input_hashes(ImportOptions(data_dir=folder))
+    assert list(hashes) == ["contacts.csv"]
+    one = input_hashes(ImportOptions(data_dir=folder / "contacts.csv"))
+    assert list(one) == [str((folder / "contacts.csv").resolve())]
+    (folder / "tickets.csv").write_text("Subject\nHi\n", encoding="utf-8")
+    assert changed_inputs(hashes, input_hashes(ImportOptions(data_dir=folder))) == [
+        "tickets.csv (new)"
+    ]
+
+
 def test_replan_refuses_to_forget_records_that_landed(data: Path, tmp_path: Path) -> None:
     """A new plan that lacks a record the run wrote cannot be accounted for: refused."""
     out = tmp_path / "out"
