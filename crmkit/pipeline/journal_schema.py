@@ -8,8 +8,10 @@ Record states form a closed set:
 - ``updated``  HubSpot answered ``new: false`` for a record that existed before the run
 - ``failed``   HubSpot refused the input (validation); re-sent only if its data changed
 
-Links use ``new``, ``sent``, ``created`` and ``failed`` the same way. The run's own states
-(the ``runs.status`` column) are described in :mod:`crmkit.pipeline.states`.
+Links use ``new``, ``sent``, ``created`` and ``failed`` the same way (``states.RecordState``,
+``states.LinkState``). The run's own states (the ``runs.status`` column) are described in
+:mod:`crmkit.pipeline.states`; a session's ``status`` is ``running`` while its process works,
+then the run's state when that session committed its last transition.
 """
 
 from __future__ import annotations
