@@ -64,6 +64,7 @@ def measure(rows: int, *, modes: tuple[str, ...] = MODES) -> dict[str, Any]:
 def _dryrun(path: Path) -> dict[str, Any]:
     from benchmarks.stagetimer import instrumented
     from crmkit.pipeline import ImportOptions, run_import
+    from crmkit.pipeline.runfolder import RunFolder
 
     out = OUT / "runs-prep"
     shutil.rmtree(out / "runs" / "prep", ignore_errors=True)
@@ -81,7 +82,7 @@ def _dryrun(path: Path) -> dict[str, Any]:
         "stages_s": clock.report(total),
         "peak_rss_mb": peak_rss_mb(),
         "counts": {k: contacts[k] for k in ("rows", "rejected", "duplicates", "planned")},
-        "plan_json_mb": round((result.run_dir / "plan.json").stat().st_size / 1e6, 1),
+        "plan_json_mb": round(RunFolder(result.run_dir).plan.stat().st_size / 1e6, 1),
     }
 
 

@@ -38,6 +38,7 @@ import requests
 from benchmarks.common import DATA, OUT
 from benchmarks.datasets import generate_folder
 from crmkit.hubspot.policy import TIER_WINDOW_LIMITS
+from crmkit.pipeline.runfolder import RunFolder
 from crmkit.sandbox import RunningSandbox, running
 
 UPSERT = "POST /crm/v3/objects/{type}/batch/upsert"
@@ -119,7 +120,7 @@ def run_crmkit(case: WholeCase, box: RunningSandbox, run_id: str) -> dict[str, A
     spawned = time.time()
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     whole = time.time() - spawned
-    first_write = _first_write_s(run_dir / "journal.sqlite", spawned)
+    first_write = _first_write_s(RunFolder(run_dir).journal, spawned)
     return {
         "exit_code": done.returncode,
         "whole_process_s": round(whole, 2),
@@ -244,7 +245,7 @@ def shared(case: WholeCase) -> dict[str, Any]:
 
 
 def _upserts_per_window(run_dir: Path, window_s: float) -> float | None:
-    journal = run_dir / "journal.sqlite"
+    journal = RunFolder(run_dir).journal
     if not journal.is_file():
         return None
     with sqlite3.connect(journal) as db:
