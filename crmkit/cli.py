@@ -73,6 +73,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
             replan=args.replan,
             date_order=args.date_order,
             strict=args.strict,
+            update_policy=args.update_policy,
+            compare=not args.no_compare,
         )
     )
     print(result.summary_text, end="")
@@ -160,7 +162,17 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--target", help="portal or sandbox base URL")
     imp.add_argument("--tier", default="professional")
     imp.add_argument("--concurrency", type=int, default=16)
-    imp.add_argument("--dry-run", action="store_true", help="plan only; needs no token")
+    imp.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="plan only, no writes; with --target and a token: compare with the portal (diff.csv)",
+    )
+    imp.add_argument(
+        "--update-policy",
+        choices=("overwrite", "fill-blanks", "never"),
+        default="overwrite",
+        help="how existing records' values change (blank cells never clear a value)",
+    )
     imp.add_argument(
         "--resume", metavar="RUN_ID", help="continue a run from wherever it stopped or was killed"
     )
@@ -180,6 +192,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--strict",
         action="store_true",
         help="reject a row for any bad value (default: leave the value out, land the row)",
+    )
+    imp.add_argument(
+        "--no-compare",
+        action="store_true",
+        help="send every record without reading the portal first (faster first load; rollback"
+        " then cannot restore updated values)",
     )
     imp.set_defaults(func=_cmd_import)
 

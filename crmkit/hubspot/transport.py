@@ -110,6 +110,8 @@ class Transport:
             self.limits.search_per_s, 1.0, clock=clock, sleep=sleep, name="search"
         )
         self.stats = ClientStats(clock)
+        self.daily_remaining: int | None = None
+        """The portal's requests left today, from the last answer that said (else None)."""
         self.on_request = on_request
         self._owns_session = session is None
         self._session = session or _pooled_session(pool_size)
@@ -207,6 +209,9 @@ class Transport:
                     answered_at=answered,
                     ours=lane == "objects",
                 )
+                daily = response.headers.get("X-HubSpot-RateLimit-Daily-Remaining", "")
+                if daily.strip().isdigit():
+                    self.daily_remaining = int(daily)
                 body, decoded = _decode(response)
                 if not decoded and not looks_like_json(response):
                     if status < 500 and status != 429:

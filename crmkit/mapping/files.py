@@ -33,7 +33,9 @@ from crmkit.mapping.normalize import normalize_header
 from crmkit.schema import IMPORT_KEY_PROPERTY, Schema
 
 VERSION = 1
-_SECTION_KEYS = {"columns", "values", "roles"}
+_SECTION_KEYS = {"columns", "values", "roles", "update_policy"}
+"""``update_policy`` (column → overwrite | fill-blanks | never) is read by
+``crmkit.pipeline.update_policy``."""
 
 
 @dataclass
@@ -168,7 +170,8 @@ def parse_section(
     unknown = set(data) - _SECTION_KEYS
     if unknown:
         raise MappingError(
-            f"{where}: unknown key(s) {sorted(unknown)}; allowed: columns, values, roles"
+            f"{where}: unknown key(s) {sorted(unknown)};"
+            " allowed: columns, values, roles, update_policy"
         )
     columns_in = data.get("columns", {})
     values_in = data.get("values", {})

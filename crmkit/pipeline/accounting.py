@@ -1,6 +1,7 @@
 """Every source row accounted for: the counts of report.json and the invariant behind them.
 
-Per object type: ``rows = rejected + duplicates + created + updated + failed`` (for a dry
+Per object type: ``rows = rejected + duplicates + created + updated + unchanged +
+failed`` (unchanged: the portal held the values already, nothing sent) (for a dry
 run, ``rows = rejected + duplicates + planned``); ``landed_partial`` (records that landed
 without some of their values, :mod:`crmkit.pipeline.valuecounts`) is part of
 ``created + updated`` (of ``planned`` in a dry run). Contacts created from tickets' emails are
@@ -51,7 +52,7 @@ def account(plan: ImportPlan, journal: Journal | None) -> Accounting:
     """Count rows, outcomes and failures from the plan and (for a real run) the journal."""
     states = journal.state_counts() if journal is not None else {}
     objects: dict[str, dict[str, int]] = {}
-    from_tickets = {"planned": 0, "created": 0, "updated": 0, "failed": 0}
+    from_tickets = {"planned": 0, "created": 0, "updated": 0, "unchanged": 0, "failed": 0}
     values = count_values(plan, journal)
     for object_type in RECORD_TYPES:
         if object_type not in plan.rows and object_type == "notes":
@@ -63,6 +64,7 @@ def account(plan: ImportPlan, journal: Journal | None) -> Accounting:
             "planned": plan.from_file(object_type),
             "created": 0,
             "updated": 0,
+            "unchanged": 0,
             "failed": 0,
             "created_from_tickets": 0,
             "landed_partial": values.landed_partial.get(object_type, 0),
@@ -72,7 +74,7 @@ def account(plan: ImportPlan, journal: Journal | None) -> Accounting:
         for (otype, origin, state), n in states.items():
             if otype != object_type:
                 continue
-            outcome = state if state in ("created", "updated") else "failed"
+            outcome = state if state in ("created", "updated", "unchanged") else "failed"
             if origin == "file":
                 counts[outcome] += n
             else:
@@ -121,12 +123,12 @@ def account(plan: ImportPlan, journal: Journal | None) -> Accounting:
 def check_rows(object_type: str, counts: dict[str, int], *, dry_run: bool) -> None:
     """Raise InternalError unless every source row of ``object_type`` is accounted for."""
     base = counts["rejected"] + counts["duplicates"]
-    written = counts["created"] + counts["updated"] + counts["failed"]
+    written = counts["created"] + counts["updated"] + counts["unchanged"] + counts["failed"]
     if dry_run:
         parts: dict[str, Any] = {"planned": counts["planned"]}
         total = base + counts["planned"]
     else:
-        parts = {k: counts[k] for k in ("created", "updated", "failed")}
+        parts = {k: counts[k] for k in ("created", "updated", "unchanged", "failed")}
         total = base + written
         if written != counts["planned"]:
             raise InternalError(

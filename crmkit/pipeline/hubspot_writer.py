@@ -41,6 +41,8 @@ class HubSpotWriter:
         self._asked_portal = False
         self._notes_keyed = False
         self._lock = threading.Lock()
+        self.new_key_types: set[str] = set()
+        """Types whose import-key property this writer created: no record can hold a key yet."""
 
     # records -----------------------------------------------------------------------------
     def write(self, object_type: str, records: Sequence[PlannedRecord]) -> list[RecordOutcome]:
@@ -144,6 +146,8 @@ class HubSpotWriter:
 
     def _ensure_key(self, object_type: str) -> None:
         existing = self.client.properties(object_type)
+        if not any(p.get("name") == IMPORT_KEY_PROPERTY for p in existing):
+            self.new_key_types.add(object_type)
         try:
             self.client.ensure_property(
                 object_type, import_key_definition(object_type), existing=existing

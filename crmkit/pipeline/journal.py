@@ -322,7 +322,8 @@ class Journal(RunStateTable):
             rows = self.conn.execute(
                 "SELECT CASE WHEN state = 'new' THEN 'NOT_SENT'"
                 " ELSE COALESCE(error_category, 'UNKNOWN') END AS category, COUNT(*) AS n"
-                f" FROM {table} WHERE state NOT IN ('created', 'updated') GROUP BY category"
+                f" FROM {table} WHERE state NOT IN ('created', 'updated', 'unchanged')"
+                " GROUP BY category"
             )
             for r in rows:
                 out[r["category"]] = out.get(r["category"], 0) + int(r["n"])

@@ -7,6 +7,7 @@ Record states form a closed set:
 - ``created``  HubSpot answered ``new: true`` (or the record was made inside this run)
 - ``updated``  HubSpot answered ``new: false`` for a record that existed before the run
 - ``failed``   HubSpot refused the input (validation); re-sent only if its data changed
+- ``unchanged`` the portal held these values already: nothing was sent (change-only writing)
 
 Links use ``new``, ``sent``, ``created`` and ``failed`` the same way (``states.RecordState``,
 ``states.LinkState``). The run's own states (the ``runs.status`` column) are described in

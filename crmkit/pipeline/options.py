@@ -63,6 +63,11 @@ class ImportOptions:
         for object_type, file in self.sources:
             out.setdefault(object_type, []).append(file)
         return out
+    update_policy: str = "overwrite"
+    compare: bool = True
+    """Read each batch from the portal before writing it (change-only writes, before-images).
+    False sends every record as planned: one request per batch less, but rollback can then
+    only archive what the run created, not restore what it updated."""
 
     def validated(self) -> ImportOptions:
         """Refuse options that cannot work, with a message a user can act on."""
@@ -76,6 +81,11 @@ class ImportOptions:
             raise ConfigError(f"--concurrency must be between 1 and 64, got {self.concurrency}")
         if not 1 <= self.batch_size <= MAX_BATCH:
             raise ConfigError(f"batch size must be between 1 and {MAX_BATCH}")
+        if self.update_policy not in ("overwrite", "fill-blanks", "never"):
+            raise ConfigError(
+                "--update-policy must be overwrite, fill-blanks or never,"
+                f" got {self.update_policy!r}"
+            )
         if self.link_batch_size < 1:
             raise ConfigError("association batch size must be at least 1")
         from crmkit.coerce.dateorder import check_date_order
@@ -104,6 +114,8 @@ class ImportOptions:
             "timeout_s": self.timeout_s,
             "sources": [list(pair) for pair in self.sources],
             "date_order": self.date_order,
+            "update_policy": self.update_policy,
+            "compare": self.compare,
         }
 
 

@@ -197,7 +197,7 @@ def error_rows(plan: ImportPlan, journal: Journal | None) -> list[dict[str, Any]
     for record in journal.records():
         file, row = record.source_rows[0] if record.source_rows else ("", 0)
         primary[(record.object_type, record.key)] = (file, row)
-        if record.state in ("created", "updated"):
+        if record.state in ("created", "updated", "unchanged"):
             continue
         lines.append(
             {
@@ -256,7 +256,10 @@ def summary_text(report: dict[str, Any], accounting: Accounting, resume_hint: st
     rejected = sum(o["rejected"] for o in objects.values())
     failed = sum(o["failed"] for o in objects.values())
     dry = report["dry_run"]
-    ok = sum(o["planned"] if dry else o["created"] + o["updated"] for o in objects.values())
+    ok = sum(
+        o["planned"] if dry else o["created"] + o["updated"] + o.get("unchanged", 0)
+        for o in objects.values()
+    )
     considered = ok + rejected + failed
     rate = 100.0 * ok / considered if considered else 100.0
     title = "Dry run (nothing sent)" if dry else "Import"
@@ -275,7 +278,8 @@ def summary_text(report: dict[str, Any], accounting: Accounting, resume_hint: st
         tail = (
             f"to upsert {o['planned']:>6}"
             if dry
-            else f"created {o['created']:>6}  updated {o['updated']:>6}  failed {o['failed']:>5}"
+            else f"created {o['created']:>6}  updated {o['updated']:>6}"
+            f"  unchanged {o.get('unchanged', 0):>6}  failed {o['failed']:>5}"
         )
         lines.append(
             f"  {object_type:<10} rows {o['rows']:>6}  rejected {o['rejected']:>5}"

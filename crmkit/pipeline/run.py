@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from crmkit.errors import ConfigError, InternalError
 from crmkit.killpoints import killpoint
@@ -22,7 +22,8 @@ from crmkit.pipeline.accounting import account
 from crmkit.pipeline.journal import Journal
 from crmkit.pipeline.options import DEFAULT_TARGET, ImportOptions, ImportResult, new_run_id
 from crmkit.pipeline.reportfiles import build_report, write_report_files
-from crmkit.pipeline.runfolder import RunFolder, runs_dir
+from crmkit.pipeline.run_extras import add_extras
+from crmkit.pipeline.runfolder import JOURNAL_SQLITE, RunFolder, runs_dir
 from crmkit.pipeline.states import ReportStatus, RunState
 from crmkit.pipeline.write_contract import Writer, portal_id_of
 from crmkit.plan.model import ImportPlan
@@ -59,6 +60,10 @@ class Run:
     plan: ImportPlan | None = None
     portal_id: str | None = None
     session_clock: float = field(default_factory=time.monotonic)
+    extras: dict[str, Any] = field(default_factory=dict)
+    """report.json additions from the preview, the quota and the change-only writer."""
+    notes: list[str] = field(default_factory=list)
+    """summary.txt lines to add (preview, quota)."""
     offset_s: float = 0.0
 
     @property
@@ -141,9 +146,13 @@ def _create(options: ImportOptions) -> Run:
 
 
 def _hubspot_writer(run: Run) -> Writer:
+    from crmkit.pipeline.change_writer import change_only
     from crmkit.pipeline.hubspot_writer import connect
 
-    return connect(run.target or DEFAULT_TARGET, run.options, run_started=run.started_at)
+    writer = connect(run.target or DEFAULT_TARGET, run.options, run_started=run.started_at)
+    if not run.options.compare:
+        return writer
+    return change_only(writer, run.run_dir / JOURNAL_SQLITE, run.options)
 
 
 def _check_portal(run: Run) -> None:
@@ -211,6 +220,7 @@ def finish_run(run: Run) -> ImportResult:
         data_dir=str(run.options.data_dir.resolve()) if run.options.data_dir else None,
         portal_id=run.portal_id,
     )
+    add_extras(run.run_dir, report, run.extras, plan, run.journal)  # preview, quota, ids.csv
     hint = (
         f"Resume with: {run.resume_hint()}" if pending or status == "stopped_daily_limit" else None
     )
@@ -220,7 +230,8 @@ def finish_run(run: Run) -> ImportResult:
         hint = f"Stopped: {DAILY_LIMIT}. " + (hint or "")
     elif run.stop_reason:
         hint = f"Stopped: {run.stop_reason} " + (hint or "")
-    text = write_report_files(run.run_dir, report, plan, run.journal, accounting, hint)
+    lines = "\n".join([*run.notes, *([hint] if hint else [])]) or None  # preview, quota first
+    text = write_report_files(run.run_dir, report, plan, run.journal, accounting, lines)
     if run.journal is not None:
         reason = run.stop_reason or (DAILY_LIMIT if run.stop == "daily_limit" else None)
         run.enter("stopped" if pending else "reported", reason)

@@ -26,7 +26,9 @@ from crmkit.pipeline.executor import chunked
 from crmkit.pipeline.inputs import input_hashes
 from crmkit.pipeline.journal import Outcome, RecordRow
 from crmkit.pipeline.options import ImportOptions, ImportResult
+from crmkit.pipeline.preview import preview_run
 from crmkit.pipeline.progress import StageBar
+from crmkit.pipeline.quota import announce_quota
 from crmkit.pipeline.run import Run, WriterFactory, abandon_run, finish_run, real, start_run
 from crmkit.pipeline.runfolder import write_atomically
 from crmkit.pipeline.write_contract import RecordOutcome, fingerprint, trace_id
@@ -129,7 +131,7 @@ def import_objects(run: Run, plan: ImportPlan, object_type: str) -> int:
         answered: Answered[list[PlannedRecord], list[RecordOutcome]],
     ) -> tuple[int, int]:
         outcomes = _complete(answered.item, answered.result)
-        ok = sum(1 for o in outcomes if o.state in ("created", "updated"))
+        ok = sum(1 for o in outcomes if o.state in ("created", "updated", "unchanged"))
         attempts = max((o.attempts for o in answered.result), default=1)
         journal.record_batch(
             answered.row(object_type, "upsert", len(outcomes), ok, attempts),
@@ -172,8 +174,10 @@ def run_stages(run: Run, plan: ImportPlan) -> None:
     writes an incomplete report that says how to resume. A dry run writes nothing.
     """
     if run.options.dry_run:
+        preview_run(run, plan)  # compares with --target when a token is set; else offline
         return
     try:
+        announce_quota(run, plan)
         for object_type in RECORD_TYPES:
             import_objects(run, plan, object_type)
         import_associations(run, plan)

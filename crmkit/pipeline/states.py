@@ -30,7 +30,7 @@ from crmkit.errors import InternalError
 RunState = Literal[
     "created", "planned", "objects", "associations", "reported", "stopped", "failed", "rolled_back"
 ]
-RecordState = Literal["new", "sent", "created", "updated", "failed"]
+RecordState = Literal["new", "sent", "created", "updated", "failed", "unchanged"]
 LinkState = Literal["new", "sent", "created", "failed"]
 ReportStatus = Literal["complete", "incomplete", "stopped_daily_limit", "planned"]
 
@@ -39,8 +39,9 @@ RECORD_STATES: tuple[RecordState, ...] = get_args(RecordState)
 LINK_STATES: tuple[LinkState, ...] = get_args(LinkState)
 REPORT_STATUSES: tuple[ReportStatus, ...] = get_args(ReportStatus)
 
-LANDED: frozenset[str] = frozenset({"created", "updated"})
-"""Record states that mean the record is in the portal."""
+LANDED: frozenset[str] = frozenset({"created", "updated", "unchanged"})
+"""Record states that mean the record is in the portal (unchanged: it held the values already,
+nothing was sent)."""
 PENDING: frozenset[str] = frozenset({"new", "sent"})
 """Record and link states that a resume sends (again)."""
 FINISHED: frozenset[RunState] = frozenset({"reported", "rolled_back"})

@@ -60,6 +60,7 @@ def test_full_run_lands_everything_and_accounts_for_every_row(tmp_path: Path) ->
         "planned": 5,
         "created": 5,
         "updated": 0,
+        "unchanged": 0,
         "failed": 0,
         "created_from_tickets": 1,
         "landed_partial": 0,

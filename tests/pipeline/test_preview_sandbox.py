@@ -1,0 +1,216 @@
+"""Issue 12 over HTTP: preview against the portal, change-only writing, ids.csv.
+
+A portal populated by a first import, then an edited file (a changed title, a blank cell, a
+new row): the preview names exactly the changes and sends no write; the import applies them
+and clears nothing; a re-run sends no write.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from crmkit.cli import main
+from crmkit.hubspot import RetryPolicy
+from crmkit.pipeline import ImportOptions, run_import
+from crmkit.pipeline.options import ImportResult
+from crmkit.sandbox import RunningSandbox, running
+
+FAST_RETRY = RetryPolicy(max_attempts=8, base_delay_s=0.01, max_delay_s=0.05, timeout_s=5.0)
+COMPANIES = "Company Name,Domain\nAcme,acme.example\nGlobex,globex.example\n"
+CONTACTS = [
+    ["Email", "First Name", "Last Name", "Job Title", "Company"],
+    ["ada@acme.example", "Ada", "Lovelace", "Engineer", "Acme"],
+    ["bob@globex.example", "Bob", "Byte", "Manager", "Globex"],
+    ["cy@acme.example", "Cy", "Cider", "Analyst", "Acme"],
+]
+WRITES = (
+    "batch/upsert",
+    "batch/create",
+    "batch/update",
+    "batch/archive",
+    "associate",
+    "/batch/create",
+)
+
+
+@pytest.fixture
+def sandbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[RunningSandbox]:
+    with running(tier="enterprise") as box:
+        monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", box.token)
+        yield box
+
+
+def write_data(folder: Path, contacts: list[list[str]]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "companies.csv").write_text(COMPANIES, encoding="utf-8")
+    with (folder / "contacts.csv").open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(contacts)
+    return folder
+
+
+def edited() -> list[list[str]]:
+    """Ada's title changed, Bob's title blank (must not clear), Dee new."""
+    rows = [list(r) for r in CONTACTS]
+    rows[1][3] = "Chief Engineer"
+    rows[2][3] = ""
+    rows.append(["dee@globex.example", "Dee", "Dot", "Designer", "Globex"])
+    return rows
+
+
+def run(box: RunningSandbox, tmp_path: Path, data: Path, run_id: str, **kw: Any) -> ImportResult:
+    options = ImportOptions(
+        data_dir=data,
+        output_dir=tmp_path / "out",
+        target=box.base_url,
+        tier="enterprise",
+        progress=False,
+        retry=FAST_RETRY,
+        run_id=run_id,
+        **kw,
+    )
+    return run_import(options)
+
+
+def writes(box: RunningSandbox) -> int:
+    """Write requests the sandbox has answered (object writes, links, property creation)."""
+    by_endpoint = box.stats()["requests"]["by_endpoint"]
+    return sum(
+        n
+        for endpoint, n in by_endpoint.items()
+        if endpoint.startswith(("POST /crm/v3/properties", "PATCH", "DELETE"))
+        or (endpoint.startswith("POST") and endpoint.endswith(WRITES))
+    )
+
+
+def contact(box: RunningSandbox, email: str) -> dict[str, Any]:
+    answer = requests.get(
+        f"{box.base_url}/crm/v3/objects/contacts/{email}",
+        params={"idProperty": "email", "properties": "jobtitle,firstname"},
+        headers=box.headers,
+        timeout=10,
+    )
+    answer.raise_for_status()
+    body: dict[str, Any] = answer.json()
+    return body
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_preview_then_change_only_import_then_a_silent_rerun(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    """The preview names exactly the changes with zero writes; the import applies only them."""
+    first = run(sandbox, tmp_path, write_data(tmp_path / "v1", CONTACTS), "first")
+    assert first.complete, first.summary_text
+    data = write_data(tmp_path / "v2", edited())
+
+    before = writes(sandbox)
+    code = main(["import", "--data", str(data), "--dry-run", "--target", sandbox.base_url,
+                 "--run-id", "preview", "--output", str(tmp_path / "out"), "--no-progress",
+                 "--tier", "enterprise"])  # fmt: skip
+    assert code == 0
+    assert writes(sandbox) == before, "the preview sent a write"
+    run_dir = tmp_path / "out" / "runs" / "preview"
+    report = json.loads((run_dir / "report.json").read_text())
+    contacts = report["objects"]["contacts"]
+    assert (contacts["would_create"], contacts["would_update"], contacts["unchanged"]) == (1, 1, 2)
+    companies = report["objects"]["companies"]
+    assert (companies["would_create"], companies["would_update"], companies["unchanged"]) == (
+        0, 0, 2,
+    )  # fmt: skip
+    assert report["preview"]["writes"] == 0 and report["preview"]["reads"] > 0
+    assert report["preview"]["associations"] == {"to_add": 1, "present": 3}
+    diff = read_csv(run_dir / "diff.csv")
+    assert list(diff[0]) == ["object_type", "key", "action", "property", "before", "after"]
+    changes = [r for r in diff if r["action"] != "unchanged"]
+    assert changes == [
+        {"object_type": "contacts", "key": "ada@acme.example", "action": "update",
+         "property": "jobtitle", "before": "Engineer", "after": "Chief Engineer"},
+        {"object_type": "contacts", "key": "dee@globex.example", "action": "create",
+         "property": "", "before": "", "after": ""},
+    ]  # fmt: skip
+    assert "Preview against" in (run_dir / "summary.txt").read_text()
+
+    second = run(sandbox, tmp_path, data, "second")
+    assert second.complete, second.summary_text
+    got = second.report["objects"]["contacts"]
+    assert (got["created"], got["updated"], got["unchanged"]) == (1, 1, 2)
+    assert contact(sandbox, "ada@acme.example")["properties"]["jobtitle"] == "Chief Engineer"
+    assert contact(sandbox, "bob@globex.example")["properties"]["jobtitle"] == "Manager"
+    assert second.report["associations"]["created"] == 4
+    ids = read_csv(second.run_dir / "ids.csv")
+    assert list(ids[0]) == ["file", "row", "object_type", "key", "hubspot_id", "action"]
+    by_row = {(r["file"], r["row"]): r["action"] for r in ids}
+    assert by_row[("contacts.csv", "2")] == "updated"
+    assert by_row[("contacts.csv", "3")] == "unchanged"
+    assert by_row[("contacts.csv", "5")] == "created"
+    assert all(r["hubspot_id"] for r in ids)
+
+    before = writes(sandbox)
+    third = run(sandbox, tmp_path, data, "third")
+    assert third.complete
+    assert writes(sandbox) == before, "a re-run of an unchanged file sent a write"
+    assert third.report["objects"]["contacts"]["unchanged"] == 4
+
+
+@pytest.mark.parametrize(
+    ("policy", "ada", "bob"),
+    [
+        ("overwrite", "Chief Engineer", "Manager"),
+        ("fill-blanks", "Engineer", "Manager"),
+        ("never", "Engineer", "Manager"),
+    ],
+)
+def test_update_policies(
+    sandbox: RunningSandbox, tmp_path: Path, policy: str, ada: str, bob: str
+) -> None:
+    """fill-blanks writes only where the portal is empty; never leaves existing records alone."""
+    rows = [list(r) for r in CONTACTS]
+    rows[2][3] = ""  # Bob starts without a title
+    run(sandbox, tmp_path, write_data(tmp_path / "v1", rows), "first")
+    changed = edited()
+    changed[2][3] = "Manager"
+    result = run(sandbox, tmp_path, write_data(tmp_path / "v2", changed), "second",
+                 update_policy=policy)  # fmt: skip
+    assert result.complete, result.summary_text
+    assert contact(sandbox, "ada@acme.example")["properties"]["jobtitle"] == ada
+    bob_now = contact(sandbox, "bob@globex.example")["properties"]["jobtitle"]
+    assert bob_now == (None if policy == "never" else bob)
+    assert contact(sandbox, "dee@globex.example")["properties"]["firstname"] == "Dee"
+
+
+def test_column_policy_from_the_mapping_file(sandbox: RunningSandbox, tmp_path: Path) -> None:
+    """A mapping file's update_policy for one column overrides the run's policy there."""
+    run(sandbox, tmp_path, write_data(tmp_path / "v1", CONTACTS), "first")
+    mapping = tmp_path / "mapping.json"
+    section = {"columns": {"Job Title": "jobtitle"}, "update_policy": {"Job Title": "never"}}
+    mapping.write_text(json.dumps({"version": 1, "contacts": section}))
+    changed = edited()
+    changed[1][1] = "Augusta"
+    result = run(sandbox, tmp_path, write_data(tmp_path / "v2", changed), "second",
+                 mapping_file=mapping)  # fmt: skip
+    assert result.complete, result.summary_text
+    ada = contact(sandbox, "ada@acme.example")["properties"]
+    assert (ada["firstname"], ada["jobtitle"]) == ("Augusta", "Engineer")
+
+
+def test_dry_run_without_a_token_stays_offline(
+    sandbox: RunningSandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No token: the dry run plans offline and says why; nothing is read."""
+    monkeypatch.delenv("HUBSPOT_ACCESS_TOKEN")
+    total = sandbox.stats()["requests"]["total"]
+    result = run(sandbox, tmp_path, write_data(tmp_path / "v1", CONTACTS), "dry", dry_run=True)
+    assert result.report["preview"]["compared"] is False
+    assert "HUBSPOT_ACCESS_TOKEN" in result.report["preview"]["reason"]
+    assert sandbox.stats()["requests"]["total"] == total
