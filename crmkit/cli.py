@@ -90,8 +90,30 @@ def _cmd_import(args: argparse.Namespace) -> int:
 def _cmd_rollback(args: argparse.Namespace) -> int:
     from crmkit.pipeline import rollback
 
-    print(rollback(args.run_id, output_dir=Path(args.output), target=args.target, progress=True))
-    return EXIT_OK
+    confirm = None if args.yes else _ask
+    text = rollback(
+        args.run_id, output_dir=Path(args.output), target=args.target, progress=True,
+        confirm=confirm,
+    )  # fmt: skip
+    print(text)
+    return EXIT_INCOMPLETE if "conflicts left alone" in text else EXIT_OK
+
+
+def _ask(question: str) -> bool:
+    """Show what will happen; go on only on an explicit yes (never when not interactive)."""
+    print(question)
+    if not sys.stdin.isatty():
+        print("crmkit: not a terminal, so not asking: pass --yes to go ahead", file=sys.stderr)
+        return False
+    return input("Proceed? [y/N] ").strip().lower() in ("y", "yes")
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from crmkit.pipeline.verify import verify
+
+    result = verify(args.run_id, output_dir=Path(args.output), target=args.target)
+    print(result.text(Path(args.output) / "runs" / args.run_id))
+    return EXIT_OK if result.ok else EXIT_INCOMPLETE
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -201,11 +223,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.set_defaults(func=_cmd_import)
 
-    rb = sub.add_parser("rollback", help="archive the records a run created")
+    rb = sub.add_parser(
+        "rollback",
+        help="undo a run: archive what it created, restore what it updated, remove its links",
+    )
     rb.add_argument("run_id")
     rb.add_argument("--target")
     rb.add_argument("--output", default="output")
+    rb.add_argument("--yes", action="store_true", help="do not ask before rolling back")
     rb.set_defaults(func=_cmd_rollback)
+
+    vf = sub.add_parser("verify", help="read back what a run wrote and compare (verify.csv)")
+    vf.add_argument("run_id")
+    vf.add_argument("--target")
+    vf.add_argument("--output", default="output")
+    vf.set_defaults(func=_cmd_verify)
 
     run = sub.add_parser("run", help="run the notebooks with papermill and export report.html")
     run.add_argument("--data", required=True)

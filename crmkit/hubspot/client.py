@@ -269,6 +269,21 @@ class HubSpotClient(Transport):
         path = associations_path(from_type, to_type, action)
         return _batch_result(self._call("POST", path, json={"inputs": inputs}, lane="exempt"))
 
+    def unassociate(
+        self, from_type: str, to_type: str, pairs: Sequence[tuple[str, str]]
+    ) -> BatchResult:
+        """Remove every association between up to 100 (from_id, to_id) pairs (v4 archive)."""
+        if len(pairs) > ASSOCIATION_BATCH_SIZE:
+            raise ValueError(f"unassociate at most {ASSOCIATION_BATCH_SIZE} pairs per call")
+        if not pairs:
+            return BatchResult(status=204, attempts=0)
+        grouped: dict[str, list[dict[str, str]]] = {}
+        for from_id, to_id in pairs:
+            grouped.setdefault(str(from_id), []).append({"id": str(to_id)})
+        inputs = [{"from": {"id": f}, "to": to} for f, to in grouped.items()]
+        path = associations_path(from_type, to_type, "archive")
+        return _batch_result(self._call("POST", path, json={"inputs": inputs}, lane="exempt"))
+
     def read_associations(self, from_type: str, to_type: str, ids: Sequence[str]) -> BatchResult:
         """Associations of up to 1,000 records (a 207 lists ids with none as errors)."""
         if len(ids) > ASSOCIATION_READ_SIZE:

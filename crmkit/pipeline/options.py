@@ -63,6 +63,7 @@ class ImportOptions:
         for object_type, file in self.sources:
             out.setdefault(object_type, []).append(file)
         return out
+
     update_policy: str = "overwrite"
     compare: bool = True
     """Read each batch from the portal before writing it (change-only writes, before-images).

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crmkit import OBJECT_TYPES
+from crmkit import RECORD_TYPES
 from crmkit.hubspot import HubSpotClient, RateLimitPolicy
 from crmkit.hubspot.auth import TOKEN_ENV, token_from_env
 from crmkit.pipeline.compare import RecordDiff, UpdatePolicy, diff_record
@@ -67,7 +67,7 @@ def compare_plan(
 ) -> dict[str, list[RecordDiff]]:
     """Every planned record against the portal, in plan order."""
     out: dict[str, list[RecordDiff]] = {}
-    for object_type in OBJECT_TYPES:
+    for object_type in RECORD_TYPES:
         records = plan.records.get(object_type, [])
         out[object_type] = diff_all(reader, object_type, records, policy, columns or {})
     return out
@@ -129,12 +129,12 @@ def run_preview(options: ImportOptions, plan: ImportPlan, run_dir: Path) -> Prev
         )
         result = Preview(target, diffs)
         result.origins = {
-            (t, r.key): r.origin for t in OBJECT_TYPES for r in plan.records.get(t, [])
+            (t, r.key): r.origin for t in RECORD_TYPES for r in plan.records.get(t, [])
         }
         result.links_to_add, result.links_present = _links(reader, plan, diffs)
         result.reads = int(client.stats.snapshot().get("requests", 0))
         result.daily_remaining = client.daily_remaining
-    write_diff_csv(run_dir / DIFF_CSV, (d for t in OBJECT_TYPES for d in diffs.get(t, [])))
+    write_diff_csv(run_dir / DIFF_CSV, (d for t in RECORD_TYPES for d in diffs.get(t, [])))
     return result
 
 
@@ -182,10 +182,11 @@ def preview_extras(preview: Preview | None, reason: str, options: ImportOptions)
     """The report.json additions of a dry run: per-type counts, the preview, the quota."""
     if preview is None:
         return {"preview": {"compared": False, "reason": reason}}
-    objects = {t: preview.counts(t) for t in OBJECT_TYPES}
+    shown = [t for t in RECORD_TYPES if t != "notes" or preview.diffs.get(t)]
+    objects = {t: preview.counts(t) for t in shown}
     sends = sum(
         -(-sum(1 for d in preview.diffs.get(t, []) if d.action != "unchanged") // 100)
-        for t in OBJECT_TYPES
+        for t in RECORD_TYPES
     )
     quota = estimate(
         options.tier,
@@ -203,7 +204,7 @@ def preview_extras(preview: Preview | None, reason: str, options: ImportOptions)
             "update_policy": options.update_policy,
             "reads": preview.reads,
             "writes": 0,
-            "from_tickets": {t: preview.counts(t, "ticket") for t in OBJECT_TYPES},
+            "from_tickets": {t: preview.counts(t, "ticket") for t in shown},
             "associations": {"to_add": preview.links_to_add, "present": preview.links_present},
             "diff_csv": DIFF_CSV,
         },

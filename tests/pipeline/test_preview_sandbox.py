@@ -214,3 +214,103 @@ def test_dry_run_without_a_token_stays_offline(
     assert result.report["preview"]["compared"] is False
     assert "HUBSPOT_ACCESS_TOKEN" in result.report["preview"]["reason"]
     assert sandbox.stats()["requests"]["total"] == total
+
+
+def companies_of(box: RunningSandbox, contact_id: str) -> set[str]:
+    answer = requests.post(
+        f"{box.base_url}/crm/v4/associations/contacts/companies/batch/read",
+        json={"inputs": [{"id": contact_id}]},
+        headers=box.headers,
+        timeout=10,
+    ).json()
+    return {str(t["toObjectId"]) for r in answer.get("results", []) for t in r["to"]}
+
+
+def company_id(box: RunningSandbox, domain: str) -> str:
+    answer = requests.post(
+        f"{box.base_url}/crm/v3/objects/companies/search",
+        json={"filterGroups": [{"filters": [
+            {"propertyName": "domain", "operator": "EQ", "value": domain}]}]},
+        headers=box.headers,
+        timeout=10,
+    ).json()  # fmt: skip
+    return str(answer["results"][0]["id"])
+
+
+def edit_by_hand(box: RunningSandbox, email: str, **props: str) -> None:
+    answer = requests.patch(
+        f"{box.base_url}/crm/v3/objects/contacts/{email}",
+        params={"idProperty": "email"},
+        json={"properties": props},
+        headers=box.headers,
+        timeout=10,
+    )
+    answer.raise_for_status()
+
+
+def test_verify_then_full_rollback(
+    sandbox: RunningSandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Verify passes, and fails after an edit behind the run's back; rollback restores every
+    updated value, archives every created record and removes the links the run added, except
+    a record edited by hand after the run, which it reports."""
+    out = str(tmp_path / "out")
+    start = [list(r) for r in CONTACTS]
+    start[2][0], start[2][4] = "bob@mail.example", ""  # Bob: no company yet
+    run(sandbox, tmp_path, write_data(tmp_path / "v1", start), "first")
+    rows = edited()
+    rows[2][0] = "bob@mail.example"  # Bob joins Globex: a new link between existing records
+    rows[3][2] = "Cider-Smith"  # Cy's last name changes too
+    bob = contact(sandbox, "bob@mail.example")["id"]
+    assert companies_of(sandbox, bob) == set()
+    second = run(sandbox, tmp_path, write_data(tmp_path / "v2", rows), "second")
+    assert second.complete, second.summary_text
+    acme, globex = company_id(sandbox, "acme.example"), company_id(sandbox, "globex.example")
+    assert companies_of(sandbox, bob) == {globex}
+
+    assert main(["verify", "second", "--output", out]) == 0
+    report = json.loads((second.run_dir / "report.json").read_text())
+    assert report["verify"]["mismatched"] == 0 and report["verify"]["missing"] == 0
+    assert report["verify"]["checked"] == report["verify"]["matched"] == 6 + 4
+
+    edit_by_hand(sandbox, "cy@acme.example", lastname="Hand")
+    assert main(["verify", "second", "--output", out]) == 1
+    report = json.loads((second.run_dir / "report.json").read_text())
+    assert (report["verify"]["mismatched"], report["verify"]["missing"]) == (1, 0)
+    wrong = read_csv(second.run_dir / "verify.csv")
+    assert [(r["key"], r["property"], r["expected"], r["actual"]) for r in wrong] == [
+        ("cy@acme.example", "lastname", "Cider-Smith", "Hand")
+    ]
+
+    capsys.readouterr()
+    assert main(["rollback", "second", "--output", out]) == 0  # not a terminal: asks, no
+    said = capsys.readouterr()
+    assert "will archive" in said.out and "--yes" in said.err
+    assert contact(sandbox, "dee@globex.example")["properties"]["firstname"] == "Dee"
+
+    assert main(["rollback", "second", "--output", out, "--yes"]) == 1  # a conflict is left
+    assert contact(sandbox, "ada@acme.example")["properties"]["jobtitle"] == "Engineer"
+    assert contact(sandbox, "bob@mail.example")["properties"]["jobtitle"] == "Manager"
+    missing = requests.get(
+        f"{sandbox.base_url}/crm/v3/objects/contacts/dee@globex.example",
+        params={"idProperty": "email"},
+        headers=sandbox.headers,
+        timeout=10,
+    )
+    assert missing.status_code == 404
+    assert companies_of(sandbox, bob) == set()  # the link the run added is gone
+    ada = contact(sandbox, "ada@acme.example")["id"]
+    assert companies_of(sandbox, ada) == {acme}  # a link that existed before is kept
+    cy = requests.get(
+        f"{sandbox.base_url}/crm/v3/objects/contacts/cy@acme.example",
+        params={"idProperty": "email", "properties": "lastname"},
+        headers=sandbox.headers,
+        timeout=10,
+    ).json()
+    assert cy["properties"]["lastname"] == "Hand"  # edited by hand: left alone
+    conflicts = read_csv(second.run_dir / "rollback.csv")
+    assert {(c["key"], c["property"]) for c in conflicts} == {("cy@acme.example", "lastname")}
+    first_run = json.loads((tmp_path / "out" / "runs" / "first" / "report.json").read_text())
+    assert first_run["objects"]["contacts"]["created"] == 3
+    assert main(["rollback", "second", "--output", out, "--yes"]) == 0
+    assert "Nothing rolled back" in capsys.readouterr().out
