@@ -115,12 +115,13 @@ def file_outcomes(report: Report) -> list[FileOutcome]:
     for object_type in object_types(report):
         section = objects.get(object_type) or {}
         created, updated = as_int(section.get("created")), as_int(section.get("updated"))
+        unchanged = as_int(section.get("unchanged"))  # in the portal already: nothing sent
         planned = as_int(section.get("planned"))
         outcome = FileOutcome(
             object_type=object_type,
             file=file_name(report, object_type),
             rows=as_int(section.get("rows")),
-            landed=planned if dry else created + updated,
+            landed=planned if dry else created + updated + unchanged,
             landed_without_some_values=_partial(section),
             rejected=as_int(section.get("rejected")),
             failed=0 if dry else as_int(section.get("failed")),

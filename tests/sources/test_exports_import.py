@@ -206,7 +206,7 @@ def test_a_rerun_creates_no_note_twice_and_rollback_archives_them(
                   "--no-progress"])  # fmt: skip
     assert again == 0
     assert len(portal_notes(sandbox.base_url, sandbox.token)) == 1
-    assert main(["rollback", "r1", "--output", str(tmp_path / "out")]) == 0
+    assert main(["rollback", "r1", "--output", str(tmp_path / "out"), "--yes"]) == 0
     assert portal_notes(sandbox.base_url, sandbox.token) == {}
 
 
