@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from collections.abc import Mapping as AbcMapping
+from dataclasses import replace
 from typing import Any
 
 from crmkit.mapping.candidates import column_candidates
@@ -19,7 +20,7 @@ from crmkit.mapping.model import ColumnMatch, Mapping
 from crmkit.mapping.normalize import normalize_header
 from crmkit.mapping.synonyms import ROLE_OF_PROPERTY, role_lookup
 from crmkit.mapping.typelabels import label_hints
-from crmkit.mapping.values import map_values
+from crmkit.mapping.values import match_values
 from crmkit.mapping.valuesniff import looks_like
 from crmkit.schema import Schema, check_object_type
 
@@ -141,7 +142,7 @@ def _assign_roles(mapping: Mapping, samples: dict[str, list[str]]) -> Mapping:
                     if m.reason.startswith("'"):
                         reason += f"; {m.reason}"
                 out[col] = ColumnMatch(col, m.property, max(m.confidence, 0.8), reason, role)
-    return Mapping(mapping.object_type, out, mapping.values, mapping.unmatched_values)
+    return replace(mapping, columns=out)
 
 
 _ROLE_REASON = {
@@ -155,9 +156,14 @@ _ROLE_REASON = {
 
 
 def fill_values(mapping: Mapping, schema: Schema, samples: dict[str, list[str]]) -> Mapping:
-    """Map the sampled values of enumeration columns onto options (keeps existing overrides)."""
+    """Map the sampled values of enumeration columns onto options (keeps existing overrides).
+
+    Unsure matches are not applied: they stay unmatched, with their candidate in
+    ``suggestions``.
+    """
     values = {c: dict(v) for c, v in mapping.values.items()}
     unmatched = {c: list(v) for c, v in mapping.unmatched_values.items()}
+    suggestions = {c: dict(v) for c, v in mapping.suggestions.items()}
     shown = {
         c: list(dict.fromkeys(v for v in vals if v))[:SAMPLE_SHOWN] for c, vals in samples.items()
     }
@@ -166,11 +172,19 @@ def fill_values(mapping: Mapping, schema: Schema, samples: dict[str, list[str]])
         if prop is None or prop.type != "enumeration" or col not in samples:
             continue
         distinct = [v for v in dict.fromkeys(samples[col]) if v.strip()]
-        mapped, missing = map_values(prop, distinct, values.get(col))
-        if mapped:
-            values[col] = mapped
-        if missing:
-            unmatched[col] = missing
+        found = match_values(prop, distinct, values.get(col))
+        if found.mapped:
+            values[col] = found.mapped
+        if found.unmatched:
+            unmatched[col] = found.unmatched
         else:
             unmatched.pop(col, None)
-    return Mapping(mapping.object_type, mapping.columns, values, unmatched, shown)
+        kept = {**suggestions.get(col, {}), **found.suggestions}
+        kept = {raw: s for raw, s in kept.items() if raw not in found.mapped}
+        if kept:
+            suggestions[col] = kept
+        else:
+            suggestions.pop(col, None)
+    return replace(
+        mapping, values=values, unmatched_values=unmatched, samples=shown, suggestions=suggestions
+    )

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from collections.abc import Mapping as AbcMapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -277,6 +277,7 @@ def apply_overrides(
     columns = dict(mapping.columns)
     values = {c: dict(v) for c, v in mapping.values.items()}
     unmatched = {c: list(v) for c, v in mapping.unmatched_values.items()}
+    suggestions = {c: dict(v) for c, v in mapping.suggestions.items()}
     for col, prop in section.columns.items():
         if col not in columns:
             continue
@@ -290,6 +291,7 @@ def apply_overrides(
         if old.property != prop:  # value translations made for the old property no longer hold
             values.pop(col, None)
             unmatched.pop(col, None)
+            suggestions.pop(col, None)
         reason = "override" if prop else "override: not imported"
         columns[col] = ColumnMatch(col, prop, 1.0, reason, old.role)
     for col, role in section.roles.items():
@@ -310,4 +312,15 @@ def apply_overrides(
             unmatched[col] = [v for v in unmatched[col] if v not in table]
             if not unmatched[col]:
                 del unmatched[col]
-    return Mapping(mapping.object_type, columns, values, unmatched, dict(mapping.samples))
+        if col in suggestions:
+            suggestions[col] = {r: s for r, s in suggestions[col].items() if r not in table}
+            if not suggestions[col]:
+                del suggestions[col]
+    return replace(
+        mapping,
+        columns=columns,
+        values=values,
+        unmatched_values=unmatched,
+        suggestions=suggestions,
+        samples=dict(mapping.samples),
+    )

@@ -57,7 +57,10 @@ class Mapping:
     """Columns of one file onto one object type's properties, and enumeration values onto options.
 
     ``values[column][raw] = option value`` for the distinct values seen so far;
-    ``unmatched_values[column]`` lists raw values that match no option (reported, never sent).
+    ``unmatched_values[column]`` lists raw values that match no option (reported, never sent);
+    ``suggestions[column][raw] = (option value, confidence)`` is the likely option of an unmatched
+    value that was too unsure to apply, for a person to accept in the review screen or a mapping
+    file; ``unmatched_counts[column][raw]`` counts the rows holding each unmatched value.
     """
 
     object_type: str
@@ -65,6 +68,8 @@ class Mapping:
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     unmatched_values: dict[str, list[str]] = field(default_factory=dict)
     samples: dict[str, list[str]] = field(default_factory=dict)
+    suggestions: dict[str, dict[str, tuple[str, float]]] = field(default_factory=dict)
+    unmatched_counts: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         check_object_type(self.object_type)
@@ -99,6 +104,11 @@ class Mapping:
             "values": self.values,
             "unmatched_values": self.unmatched_values,
             "samples": self.samples,
+            "suggestions": {
+                c: {raw: {"option": o, "confidence": conf} for raw, (o, conf) in table.items()}
+                for c, table in self.suggestions.items()
+            },
+            "unmatched_counts": self.unmatched_counts,
         }
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -125,6 +135,14 @@ class Mapping:
                 values={c: dict(v) for c, v in data.get("values", {}).items()},
                 unmatched_values={c: list(v) for c, v in data.get("unmatched_values", {}).items()},
                 samples={c: list(v) for c, v in data.get("samples", {}).items()},
+                suggestions={
+                    c: {raw: (str(s["option"]), float(s["confidence"])) for raw, s in table.items()}
+                    for c, table in data.get("suggestions", {}).items()
+                },
+                unmatched_counts={
+                    c: {raw: int(n) for raw, n in table.items()}
+                    for c, table in data.get("unmatched_counts", {}).items()
+                },
             )
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise MappingError(f"not a crmkit mapping: {exc}") from exc
@@ -140,8 +158,10 @@ class Mapping:
             unmatched = self.unmatched_values.get(c, [])
             reason = m.reason
             if unmatched:
+                suggested = self.suggestions.get(c, {})
                 reason += f"; {len(unmatched)} value(s) match no option: " + ", ".join(
-                    repr(v) for v in unmatched[:5]
+                    repr(v) + (f" (maybe {suggested[v][0]})" if v in suggested else "")
+                    for v in unmatched[:5]
                 )
             rows.append(
                 {
