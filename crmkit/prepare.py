@@ -236,6 +236,7 @@ def _prepare_chunks(
 ) -> Iterator[_Part]:
     from crmkit.coerce import coerce_frame
     from crmkit.mapping import apply_overrides, auto_map
+    from crmkit.mapping.unmatched import count_unmatched
     from crmkit.sources.owners import owner_columns
     from crmkit.validate import validate_frame
 
@@ -250,6 +251,7 @@ def _prepare_chunks(
             )
         else:  # later chunks: only option columns can bring new values to map
             mapping = _more_values(mapping, schema, raw)
+        mapping = count_unmatched(mapping, raw)
         coerced = coerce_frame(
             raw, mapping, schema, file=table.name, region=region, date_order=date_order
         )

@@ -159,9 +159,12 @@ class Mapping:
             reason = m.reason
             if unmatched:
                 suggested = self.suggestions.get(c, {})
+                held = self.unmatched_counts.get(c, {})
                 reason += f"; {len(unmatched)} value(s) match no option: " + ", ".join(
-                    repr(v) + (f" (maybe {suggested[v][0]})" if v in suggested else "")
-                    for v in unmatched[:5]
+                    repr(v)
+                    + (f" ×{held[v]}" if v in held else "")
+                    + (f" (maybe {suggested[v][0]})" if v in suggested else "")
+                    for v in sorted(unmatched, key=lambda v: -held.get(v, 0))[:5]
                 )
             rows.append(
                 {

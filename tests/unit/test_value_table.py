@@ -114,3 +114,17 @@ def test_token_aware_matching(prop: str, object_type: str, raw: str, expected: s
     assert definition is not None
     found = match_one(definition, raw)
     assert (found.value if found.applied else None) == expected, found
+
+
+def test_unmatched_values_are_counted_by_rows(tmp_path: Path) -> None:
+    """The rows holding each unmatched value are counted, across chunks, and shown first."""
+    from crmkit.prepare import prepare_object
+
+    path = tmp_path / "tickets.csv"
+    lines = ["Subject,Priority"] + ["a,Whenever"] * 3 + ["b,Someday", "c,High"] * 2
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for chunk_rows in (None, 2):
+        mapping = prepare_object(path, "tickets", chunk_rows=chunk_rows).mapping
+        assert mapping.unmatched_counts == {"Priority": {"Whenever": 3, "Someday": 2}}
+    reason = mapping.describe().set_index("column").loc["Priority", "reason"]
+    assert "'Whenever' ×3, 'Someday' ×2" in reason
