@@ -48,6 +48,7 @@ class OptionIndex:
     phrases: list[Phrase] = field(default_factory=list)
     generic: frozenset[str] = frozenset()
     forms: tuple[tuple[str, str], ...] = ()
+    _by_token: dict[str, list[Phrase]] | None = field(default=None, repr=False)
 
     def add(self, text: str, value: str, confidence: float) -> None:
         """Index one name of an option; a label also by its words without generic ones
@@ -64,6 +65,19 @@ class OptionIndex:
 
     def tokens(self, text: str) -> tuple[str, ...]:
         return tokens(text, words(), self.forms)
+
+    def sharing(self, key: TokenSet) -> list[Phrase]:
+        """The phrases with at least one word of ``key`` (the only ones that can match)."""
+        if self._by_token is None:
+            self._by_token = {}
+            for phrase in self.phrases:
+                for token in phrase.tokens:
+                    self._by_token.setdefault(token, []).append(phrase)
+        found: dict[int, Phrase] = {}
+        for token in key:
+            for phrase in self._by_token.get(token, ()):
+                found.setdefault(id(phrase), phrase)
+        return list(found.values())
 
     def stripped(self, key: TokenSet) -> TokenSet:
         """``key`` without generic words, unless nothing would be left."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -84,7 +85,7 @@ def _prefix_of(index: OptionIndex, key: TokenSet) -> ValueMatch | None:
     if not key:
         return None
     holders: dict[str, float] = {}
-    for phrase in index.phrases:
+    for phrase in index.sharing(key):
         if key < phrase.tokens and phrase.confidence > 0.8:
             share = len(key) / len(phrase.tokens) if phrase.label else 0.0
             holders[phrase.value] = max(holders.get(phrase.value, 0.0), share)
@@ -142,7 +143,7 @@ def _contained(index: OptionIndex, key: TokenSet) -> ValueMatch | None:
         return None
     covered: dict[str, set[str]] = {}
     weak: dict[str, set[str]] = {}
-    for phrase in index.phrases:
+    for phrase in index.sharing(key):
         if phrase.tokens <= key:
             table = covered if phrase.confidence > 0.8 else weak
             table.setdefault(phrase.value, set()).update(phrase.tokens)
@@ -183,8 +184,12 @@ def _typo(index: OptionIndex, text: str) -> ValueMatch | None:
     return ValueMatch(found.value, min(found.confidence, hits[0][1] / 100), found.reason)
 
 
+@lru_cache(maxsize=65536)
 def match_value(prop: PropertyDef, raw: str) -> ValueMatch:
-    """One raw single value against ``prop``'s options: the best candidate, how sure, why."""
+    """One raw single value against ``prop``'s options: the best candidate, how sure, why.
+
+    Cached: mapping and coercion both ask about every distinct value of a column.
+    """
     text = raw.strip()
     if not text:
         return ValueMatch("", 1.0, "empty")
