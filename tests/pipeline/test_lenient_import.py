@@ -63,14 +63,15 @@ def held(box: RunningSandbox, properties: dict[str, list[str]]) -> Any:
 def test_datablist_companies_land_without_their_unreadable_values(
     sandbox: RunningSandbox, tmp_path: Path
 ) -> None:
-    """Every organization lands (unmatched industries and an unreadable revenue left out,
-    £12,500,000 read as a number); each customer links to its company; the contact whose only
-    address is invalid is the one row rejected (email is a contact's upsert key)."""
+    """Every organization lands with its industry ("Public Relations / PR", "Arts / Crafts",
+    "Computer Software / Engineering": every part names one option), £12,500,000 read as a
+    number, an unreadable revenue left out; each customer links to its company; the contact
+    whose only address is invalid is the one row rejected (email is a contact's upsert key)."""
     result = run(sandbox, tmp_path, "datablist", run_id="lenient")
     companies = result.report["objects"]["companies"]
     assert (companies["rows"], companies["rejected"], companies["created"]) == (6, 0, 6)
-    assert companies["landed_partial"] == 3  # three industries match no option; one revenue
-    assert companies["values_dropped"] == 4
+    assert companies["landed_partial"] == 1  # one revenue; every industry matches an option
+    assert companies["values_dropped"] == 1
     contacts = result.report["objects"]["contacts"]
     assert (contacts["rows"], contacts["rejected"], contacts["created"]) == (5, 1, 4)
     assert result.report["rejected_by_reason"]["contacts"] == {"INVALID_EMAIL": 1}
@@ -80,7 +81,9 @@ def test_datablist_companies_land_without_their_unreadable_values(
     assert set(by_name) >= {"Hester Ltd", "Mayer Group", "Henry-Thompson"}
     assert by_name["Hester Ltd"]["annualrevenue"] in ("12500000", "12500000.0")
     assert not by_name["Henry-Thompson"].get("annualrevenue")
-    assert not by_name["Mayer Group"].get("industry")
+    assert by_name["Mayer Group"]["industry"] == "ARTS_AND_CRAFTS"
+    assert by_name["Hester Ltd"]["industry"] == "PUBLIC_RELATIONS_AND_COMMUNICATIONS"
+    assert by_name["Henry-Thompson"]["industry"] == "COMPUTER_SOFTWARE"
     assert result.report["associations"]["created"] == result.report["associations"]["planned"]
     assert result.report["associations"]["planned"] == 4  # every landed customer: its company
 
@@ -100,33 +103,21 @@ def test_datablist_companies_land_without_their_unreadable_values(
     ]
     assert revenue[0]["key"].startswith("company:")
     unmatched = {(v["row"], v["value"]) for v in lines if v["action"] == "left empty (unmatched)"}
-    assert unmatched == {
-        ("4", "Public Relations / PR"),
-        ("6", "Arts / Crafts"),
-        ("7", "Computer Software / Engineering"),
-    }
-    assert result.report["unmatched"]["companies"]["industry"] == {
-        "Public Relations / PR": 1,
-        "Arts / Crafts": 1,
-        "Computer Software / Engineering": 1,
-    }
-    # a column every one of whose values was readable is not dirt: readable 1.0, matched 0.5
+    assert unmatched == set()
+    assert not result.report["unmatched"].get("companies")
     quality = result.report["quality"]["companies"]
     assert quality["columns"]["industry"] == 1.0
-    assert quality["matched"]["industry"] == 0.5
+    assert quality["matched"]["industry"] == 1.0
 
 
 def test_strict_rejects_every_row_with_a_bad_value(sandbox: RunningSandbox, tmp_path: Path) -> None:
-    """``--strict`` restores the old rule: the three companies with a bad value are rejected
-    (the first reason of each counts), and their customers find no company to link to."""
+    """``--strict`` restores the old rule: the company with a bad value (an unreadable revenue)
+    is rejected; the industries all match, so they reject nothing."""
     result = run(sandbox, tmp_path, "datablist", run_id="strict", strict=True)
     companies = result.report["objects"]["companies"]
-    assert (companies["rejected"], companies["created"], companies["landed_partial"]) == (3, 3, 0)
-    assert result.report["rejected_by_reason"]["companies"] == {
-        "INVALID_OPTION": 2,
-        "INVALID_NUMBER": 1,
-    }
-    assert result.report["associations"]["planned"] == 2
+    assert (companies["rejected"], companies["created"], companies["landed_partial"]) == (1, 5, 0)
+    assert result.report["rejected_by_reason"]["companies"] == {"INVALID_NUMBER": 1}
+    assert result.report["associations"]["planned"] == 4
 
 
 def test_freshdesk_custom_types_and_statuses_land_with_the_first_stage(
@@ -170,5 +161,5 @@ def test_the_cli_ends_with_the_outcome_per_file(
     assert printed[-len(expected) :] == expected
     summary = (run_dir / "summary.txt").read_text().splitlines()
     assert summary[: len(expected)] == expected
-    assert "companies.csv: 6 of 6 rows landed (3 without some values), 0 rejected" in summary[1]
+    assert "companies.csv: 6 of 6 rows landed (1 without some values), 0 rejected" in summary[1]
     assert report["outcome"][1]["top_reasons"] == [{"category": "INVALID_EMAIL", "rows": 1}]
