@@ -218,6 +218,25 @@ def make_companies(rng: random.Random, dirt: list[Dirt]) -> list[dict[str, str]]
     return rows
 
 
+DEMO_OWNERS = ("Dana Whitfield", "raj.patel@crmkit.test", "Mei Chen")
+"""Owners of the demo portal (crmkit.demo.DEMO_SANDBOX), written as a name or an email."""
+
+
+def assign_owners(rng: random.Random, rows: list[dict[str, str]], dirt: list[Dirt]) -> None:
+    """An "Account Owner" per company; one names someone the portal does not have."""
+    for row in rows:
+        row["Account Owner"] = rng.choice([*DEMO_OWNERS, ""])
+    gone = rng.choice([i for i in range(len(ANCHORS), len(rows)) if rows[i]["Company Name"]])
+    rows[gone]["Account Owner"] = "Pat Former"
+    Planter(dirt, "companies.csv")(
+        gone,
+        "Account Owner",
+        "unknown_owner",
+        "Pat Former",
+        "owner who is not in the portal: lands without an owner, COULD_NOT_FIND_OWNER at import",
+    )
+
+
 def make_contacts(
     rng: random.Random, companies: list[dict[str, str]], dirt: list[Dirt]
 ) -> list[dict[str, str]]:
@@ -511,6 +530,7 @@ def generate(out: Path) -> list[Dirt]:
     rng = random.Random(SEED)
     dirt: list[Dirt] = []
     companies = make_companies(rng, dirt)
+    assign_owners(random.Random(SEED + 1), companies, dirt)  # own stream: other values unchanged
     contacts = make_contacts(rng, companies, dirt)
     tickets = make_tickets(rng, companies, contacts, dirt)
     out.mkdir(parents=True, exist_ok=True)
