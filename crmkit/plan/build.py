@@ -213,6 +213,7 @@ def _build(
         files={t: s.file for t, s in staged.items()},
         columns={t: _columns(prepared.objects[t]) for t in staged},
         decisions=[d for s in staged.values() for d in s.decisions],
+        suggestions={t: _suggestions(prepared.objects[t]) for t in staged},
     )
     discovery = getattr(prepared, "discovery", None)
     if discovery is not None:
@@ -223,6 +224,20 @@ def _build(
     plan = locate_plan(plan, prepared.objects)  # rows of stacked files named as their own
     plan_notes(prepared, plan)  # notes columns, Salesforce Note.csv, Zendesk comments
     return plan
+
+
+def _suggestions(obj: PreparedObjectLike) -> dict[str, dict[str, dict[str, Any]]]:
+    """The mapping's unsure value matches by property (see ``Mapping.suggestions``)."""
+    mapping = getattr(obj, "mapping", None)
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    if mapping is None:
+        return out
+    for col, table in getattr(mapping, "suggestions", {}).items():
+        prop = mapping.columns[col].property if col in mapping.columns else None
+        for raw, (option, confidence) in table.items():
+            entry = {"option": option, "confidence": confidence}
+            out.setdefault(prop or col, {})[raw] = entry
+    return out
 
 
 def _columns(obj: PreparedObjectLike) -> dict[str, str | None]:

@@ -131,6 +131,9 @@ class ImportPlan:
     """Per object type, each source column's property (None = not imported)."""
     decisions: list[dict[str, Any]] = field(default_factory=list)
     """File-level decisions (columns not imported, guesses, file-wide defaults): values.csv."""
+    suggestions: dict[str, dict[str, dict[str, dict[str, Any]]]] = field(default_factory=dict)
+    """Per object type and property, unmatched values' likely option, too unsure to apply:
+    ``{raw: {"option", "confidence"}}`` (``Mapping.suggestions``), for the analyst to accept."""
 
     def file_types(self) -> dict[str, str]:
         """``{file name: object type}``; several files of one type are named ``a + b``."""
@@ -201,6 +204,7 @@ class ImportPlan:
             "columns": self.columns,
             "decisions": self.decisions,
             "unmatched": self.unmatched(),
+            "suggestions": self.suggestions,
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -264,6 +268,7 @@ class ImportPlan:
             sources=dict(data.get("sources", {})),
             columns={t: dict(c) for t, c in data.get("columns", {}).items()},
             decisions=[dict(d) for d in data.get("decisions", [])],
+            suggestions={t: dict(s) for t, s in data.get("suggestions", {}).items()},
         )
 
     @classmethod

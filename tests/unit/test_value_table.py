@@ -128,3 +128,18 @@ def test_unmatched_values_are_counted_by_rows(tmp_path: Path) -> None:
         assert mapping.unmatched_counts == {"Priority": {"Whenever": 3, "Someday": 2}}
     reason = mapping.describe().set_index("column").loc["Priority", "reason"]
     assert "'Whenever' ×3, 'Someday' ×2" in reason
+
+
+def test_the_plan_carries_the_suggestions(tmp_path: Path) -> None:
+    """plan.json lists each unsure match by property, for the analyst to accept or not."""
+    from crmkit.plan import ImportPlan, build_plan
+    from crmkit.prepare import prepare_folder
+
+    (tmp_path / "tickets.csv").write_text(
+        "Subject,Status\nPrinter jam,On Hold\nNew laptop,Closed\n", encoding="utf-8"
+    )
+    plan = build_plan(prepare_folder(tmp_path))
+    assert plan.suggestions["tickets"] == {
+        "hs_pipeline_stage": {"On Hold": {"option": "3", "confidence": 0.75}}
+    }
+    assert ImportPlan.from_json(plan.to_json()).suggestions == plan.suggestions
