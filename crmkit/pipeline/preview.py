@@ -216,6 +216,8 @@ def preview_lines(extras: dict[str, Any]) -> list[str]:
     """The summary.txt lines of a preview."""
     info = extras.get("preview", {})
     if not info.get("compared"):
+        if str(info.get("reason", "")).startswith("no --target"):
+            return []  # an offline dry run, as asked: nothing to say
         return [f"Preview: not compared with a portal ({info.get('reason', '')})"]
     lines = [f"Preview against {info['target']} ({info['reads']} reads, no writes):"]
     for object_type, o in extras["objects"].items():

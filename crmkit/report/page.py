@@ -44,6 +44,7 @@ from crmkit.report.history import (
 )
 from crmkit.report.html import write_offline_page
 from crmkit.report.outcome import file_outcomes, run_outcome, unplaced_files
+from crmkit.report.proof import PROOF_FILES, proof_context
 from crmkit.report.reasons import reason
 from crmkit.report.renderer import figure_html
 
@@ -149,7 +150,8 @@ def page_context(run_dir: Path, *, problem: str | None = None) -> dict[str, Any]
         "validation": records.get("validate") or {},
         "codes": [(code, reason(code), n) for code, n in codes],
         "other_groups": others,
-        "run_files": [name for name in RUN_FILES if (run_dir / name).is_file()],
+        "run_files": [name for name in (*RUN_FILES, *PROOF_FILES) if (run_dir / name).is_file()],
+        **proof_context(run_dir, report),
         "notebooks": sorted(p.name for p in RunFolder(run_dir).notebooks.glob("*.ipynb")),
         "exported": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }

@@ -20,6 +20,7 @@ from crmkit.cli import main
 from crmkit.hubspot import RetryPolicy
 from crmkit.pipeline import ImportOptions, run_import
 from crmkit.pipeline.options import ImportResult
+from crmkit.report.page import render_page
 from crmkit.sandbox import RunningSandbox, running
 
 FAST_RETRY = RetryPolicy(max_attempts=8, base_delay_s=0.01, max_delay_s=0.05, timeout_s=5.0)
@@ -140,6 +141,9 @@ def test_preview_then_change_only_import_then_a_silent_rerun(
          "property": "", "before": "", "after": ""},
     ]  # fmt: skip
     assert "Preview against" in (run_dir / "summary.txt").read_text()
+    page = render_page(run_dir)
+    assert 'id="preview-sample"' in page and "Chief Engineer" in page
+    assert 'href="diff.csv"' in page
 
     second = run(sandbox, tmp_path, data, "second")
     assert second.complete, second.summary_text
@@ -272,6 +276,7 @@ def test_verify_then_full_rollback(
     report = json.loads((second.run_dir / "report.json").read_text())
     assert report["verify"]["mismatched"] == 0 and report["verify"]["missing"] == 0
     assert report["verify"]["checked"] == report["verify"]["matched"] == 6 + 4
+    assert "Verification: 10 records and links read back" in render_page(second.run_dir)
 
     edit_by_hand(sandbox, "cy@acme.example", lastname="Hand")
     assert main(["verify", "second", "--output", out]) == 1
