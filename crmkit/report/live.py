@@ -121,8 +121,8 @@ class LiveDashboard:
             template=TEMPLATE,
             height=380,
             barmode="stack",
-            margin={"l": 60, "r": 20, "t": 90, "b": 50},
-            legend={"orientation": "h", "yanchor": "bottom", "y": 1.08, "x": 0.0},
+            margin={"l": 60, "r": 20, "t": 80, "b": 70},
+            legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0.0},
         )
         return fig
 
