@@ -13,9 +13,11 @@ from pathlib import Path
 import pandas as pd
 
 from crmkit.report.reasons import plain_message, reason
-from crmkit.report.tables import failed_rows_table
+from crmkit.report.tables import failed_rows_table, unguard
 
 ROWS_PER_REASON = 200
+WHOLE_COLUMN = "COLUMN_DECISION"
+"""values.csv's file-level lines (a column not imported, a default for every row) have no code."""
 
 
 @dataclass(frozen=True)
@@ -44,9 +46,8 @@ class ReasonGroup:
         return self.count - len(self.rows)
 
 
-def rows_to_fix(errors_csv: Path | str, *, limit: int = ROWS_PER_REASON) -> list[ReasonGroup]:
-    """errors.csv's rows grouped by category, largest group first, file and row order inside."""
-    table = failed_rows_table(errors_csv)
+def _grouped(table: pd.DataFrame, limit: int) -> list[ReasonGroup]:
+    """Rows by ``category``, largest group first, file and row order inside."""
     groups: list[ReasonGroup] = []
     if table.empty:
         return groups
@@ -72,6 +73,34 @@ def rows_to_fix(errors_csv: Path | str, *, limit: int = ROWS_PER_REASON) -> list
             )
         )
     return groups
+
+
+def rows_to_fix(errors_csv: Path | str, *, limit: int = ROWS_PER_REASON) -> list[ReasonGroup]:
+    """errors.csv's rows (rejected, or not landed) grouped by reason."""
+    return _grouped(failed_rows_table(errors_csv), limit)
+
+
+def values_left_out(values_csv: Path | str, *, limit: int = ROWS_PER_REASON) -> list[ReasonGroup]:
+    """values.csv's lines (a value left out, emptied or merged; the row landed) by reason.
+
+    Its ``reason`` cell reads ``CATEGORY: message``; ``action`` (left out, merged …) is
+    shown as the row's stage.
+    """
+    path = Path(values_csv)
+    if not path.is_file():
+        return []
+    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    for column in ("file", "row", "key", "column", "value", "reason", "action"):
+        if column not in table.columns:
+            table[column] = ""
+        table[column] = table[column].map(unguard)
+    split = table["reason"].str.split(": ", n=1, expand=True).reindex(columns=[0, 1])
+    coded = split[0].fillna("").str.fullmatch(r"[A-Z][A-Z0-9_]+")
+    table["category"] = split[0].where(coded, WHOLE_COLUMN)
+    table["message"] = split[1].where(coded, table["reason"]).fillna(table["reason"])
+    table["stage"] = table["action"]
+    table["row"] = pd.to_numeric(table["row"], errors="coerce").fillna(0).astype("int64")
+    return _grouped(table.sort_values(["file", "row"], kind="stable"), limit)
 
 
 def rows_to_fix_table(errors_csv_path: Path | str) -> pd.DataFrame:

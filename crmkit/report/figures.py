@@ -50,11 +50,12 @@ __all__ = [
     "timeline_series",
 ]
 
-OUTCOMES: tuple[str, ...] = ("created", "updated", "failed", "rejected", "duplicates")
+OUTCOMES: tuple[str, ...] = ("created", "updated", "unchanged", "failed", "rejected", "duplicates")
 DRY_RUN_OUTCOMES: tuple[str, ...] = ("planned", "rejected", "duplicates")
 OUTCOME_LABELS: dict[str, str] = {
     "created": "created",
     "updated": "updated",
+    "unchanged": "unchanged (already there)",
     "failed": "failed",
     "rejected": "rejected",
     "duplicates": "merged duplicates",
@@ -79,7 +80,8 @@ def success_by_object(report: Report) -> go.Figure:
     """Stacked 100 % bars per object type: where each source row went.
 
     Segments add up to the file's rows (rows = rejected + duplicates + created + updated +
-    failed, or + planned in a dry run), so the chart also shows that no row went missing.
+    unchanged + failed, or + planned in a dry run), so the chart also shows that no row went
+    missing. An outcome no type has (say, unchanged on a first import) is left out.
     """
     fig = new_figure("Where each source row went", "object type", "share of source rows (%)")
     counts = outcome_counts(report)
@@ -89,6 +91,8 @@ def success_by_object(report: Report) -> go.Figure:
     totals = {t: sum(counts[t].values()) for t in types}
     for outcome in outcomes_of(report):
         values = [counts[t][outcome] for t in types]
+        if outcome == "unchanged" and not any(values):
+            continue
         label = OUTCOME_LABELS[outcome]
         fig.add_bar(
             name=label,

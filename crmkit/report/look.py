@@ -14,6 +14,7 @@ HEIGHT = 420
 OUTCOME_COLORS: dict[str, str] = {
     "created": "#2e7d32",
     "updated": "#66bb6a",
+    "unchanged": "#a5d6a7",
     "failed": "#c62828",
     "rejected": "#ef6c00",
     "duplicates": "#bdbdbd",

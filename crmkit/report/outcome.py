@@ -1,9 +1,9 @@
 """The outcome of a run per file, computed from its ``report.json`` only.
 
 Every number the report page, the report notebook and the charts show about where rows went
-comes from :func:`file_outcomes` and :func:`run_outcome`, so the page cannot disagree with
-itself or with report.json. The keys the pipeline may add later (the file's name, rows that
-landed without some values) are read when present and default to what older reports imply.
+comes from :func:`file_outcomes` and :func:`run_outcome`, which build on the pipeline's own
+per-file outcome (the lines summary.txt and the CLI print), so the page cannot disagree with
+the summary, with itself or with report.json.
 """
 
 from __future__ import annotations
@@ -14,16 +14,9 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from crmkit import OBJECT_TYPES
+from crmkit.pipeline.outcome import file_outcomes as pipeline_outcomes
 
 Report = Mapping[str, Any]
-
-PARTIAL_KEYS: tuple[str, ...] = (
-    "landed_without_some_values",
-    "landed_partial",
-    "partial",
-)
-"""Names report.json may use for records that landed with a bad value left out (lenient
-policy); the first one present wins."""
 
 STATUS_WORDS: dict[str, str] = {
     "complete": "Complete: every row that could be imported landed",
@@ -65,6 +58,7 @@ class FileOutcome:
     duplicates: int
     created: int
     updated: int
+    unchanged: int  # already in the portal as the file has it: nothing was sent
     planned: int
     from_tickets: int
 
@@ -79,24 +73,6 @@ def object_types(report: Report) -> list[str]:
     return known + sorted(t for t in objects if t not in OBJECT_TYPES)
 
 
-def _partial(section: Mapping[str, Any]) -> int:
-    for key in PARTIAL_KEYS:
-        if key in section:
-            return as_int(section[key])
-    return 0
-
-
-def file_name(report: Report, object_type: str) -> str:
-    """The source file(s) of ``object_type`` as report.json's ``sources`` places them."""
-    placed = (report.get("sources") or {}).get("sources") or []
-    names = [
-        str(s.get("file")) + (f" ({s['sheet']})" if s.get("sheet") else "")
-        for s in placed
-        if isinstance(s, Mapping) and s.get("role") == object_type and s.get("file")
-    ]
-    return ", ".join(names) if names else f"{object_type}.csv"
-
-
 def unplaced_files(report: Report) -> list[tuple[str, str]]:
     """(file, why) for each file of the data folder that was not imported."""
     unplaced = (report.get("sources") or {}).get("unplaced") or []
@@ -108,32 +84,32 @@ def unplaced_files(report: Report) -> list[tuple[str, str]]:
 
 
 def file_outcomes(report: Report) -> list[FileOutcome]:
-    """One outcome per object type that has anything to count (an absent file has not)."""
+    """Per source file: the pipeline's outcome (what summary.txt prints) plus record counts.
+
+    ``landed`` is rows landed (a merged duplicate lands with its record), exactly as
+    :func:`crmkit.pipeline.outcome.file_outcomes` counts it for summary.txt and the CLI.
+    """
     objects = report.get("objects") or {}
-    dry = bool(report.get("dry_run"))
     outcomes = []
-    for object_type in object_types(report):
-        section = objects.get(object_type) or {}
-        created, updated = as_int(section.get("created")), as_int(section.get("updated"))
-        unchanged = as_int(section.get("unchanged"))  # in the portal already: nothing sent
-        planned = as_int(section.get("planned"))
-        outcome = FileOutcome(
-            object_type=object_type,
-            file=file_name(report, object_type),
-            rows=as_int(section.get("rows")),
-            landed=planned if dry else created + updated + unchanged,
-            landed_without_some_values=_partial(section),
-            rejected=as_int(section.get("rejected")),
-            failed=0 if dry else as_int(section.get("failed")),
-            duplicates=as_int(section.get("duplicates")),
-            created=created,
-            updated=updated,
-            planned=planned,
-            from_tickets=as_int(section.get("created_from_tickets")),
+    for o in pipeline_outcomes(dict(report)):
+        section = objects.get(o.object_type) or {}
+        outcomes.append(
+            FileOutcome(
+                object_type=o.object_type,
+                file=o.file,
+                rows=o.rows,
+                landed=o.landed,
+                landed_without_some_values=o.landed_partial,
+                rejected=o.rejected,
+                failed=o.failed,
+                duplicates=o.merged,
+                created=as_int(section.get("created")),
+                updated=as_int(section.get("updated")),
+                unchanged=as_int(section.get("unchanged")),
+                planned=as_int(section.get("planned")),
+                from_tickets=as_int(section.get("created_from_tickets")),
+            )
         )
-        counts = (outcome.rows, outcome.landed, outcome.rejected, outcome.failed)
-        if any(counts) or outcome.duplicates or outcome.from_tickets:
-            outcomes.append(outcome)
     return outcomes
 
 
@@ -162,14 +138,22 @@ class RunOutcome:
 
 
 def success_rate(report: Report) -> float | None:
-    """``landed / (landed + rejected + failed)``, the rate summary.txt prints.
+    """Records landed / (landed + rejected + failed): summary.txt's "Success rate".
 
-    Merged duplicates are neither success nor failure. ``None`` when there is nothing to
-    count (an empty run), so history charts show a gap rather than 0 %.
+    Records, not rows: merged duplicates are neither success nor failure, and a dry run
+    counts its planned records. ``None`` when there is nothing to count (an empty run), so
+    history charts show a gap rather than 0 %.
     """
-    outcomes = file_outcomes(report)
-    ok = sum(o.landed for o in outcomes)
-    bad = sum(o.rejected + o.failed for o in outcomes)
+    dry = bool(report.get("dry_run"))
+    ok = bad = 0
+    for section in (report.get("objects") or {}).values():
+        o = section or {}
+        if dry:
+            ok += as_int(o.get("planned"))
+        else:
+            ok += as_int(o.get("created")) + as_int(o.get("updated")) + as_int(o.get("unchanged"))
+            bad += as_int(o.get("failed"))
+        bad += as_int(o.get("rejected"))
     return ok / (ok + bad) if ok + bad else None
 
 

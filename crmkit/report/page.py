@@ -31,10 +31,11 @@ from crmkit.pipeline.runfolder import (
     REPORT_HTML,
     REPORT_JSON,
     SUMMARY_TXT,
+    VALUES_CSV,
     RunFolder,
 )
 from crmkit.report import figures
-from crmkit.report.attention import rows_to_fix
+from crmkit.report.attention import rows_to_fix, values_left_out
 from crmkit.report.history import (
     group_of,
     history_figure,
@@ -52,7 +53,7 @@ TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 PAGE_TEMPLATE = "report_page.html.j2"
 DRILL: dict[str, str] = {"success_by_object": "object", "error_categories": "category"}
 """Charts whose bars filter the rows to fix when clicked, and by what."""
-RUN_FILES: tuple[str, ...] = (SUMMARY_TXT, ERRORS_CSV, REPORT_JSON, PLAN_JSON)
+RUN_FILES: tuple[str, ...] = (SUMMARY_TXT, ERRORS_CSV, VALUES_CSV, REPORT_JSON, PLAN_JSON)
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:
@@ -143,6 +144,7 @@ def page_context(run_dir: Path, *, problem: str | None = None) -> dict[str, Any]
         "unplaced": unplaced_files(report),
         "object_of_file": {o.file: o.object_type for o in outcomes},
         "groups": rows_to_fix(RunFolder(run_dir).errors_csv),
+        "value_groups": values_left_out(RunFolder(run_dir).values_csv),
         "charts": _charts(report, output_dir) if report else [],
         "quality_chart": figure_html(figures.data_quality(report)) if report else "",
         "mapping": _mapping_rows(records),

@@ -47,6 +47,8 @@ REASONS: dict[str, str] = {
     "UNRESOLVED_CONTACT": "The ticket's requester was not found",
     "AMBIGUOUS_CONTACT": "Several contacts match the ticket's requester",
     "NO_REQUESTER": "The ticket names no requester",
+    "COLUMN_DECISION": "Decided for a whole column",
+    "DEFAULT_STAGE": "No valid stage: the ticket got the pipeline's first stage",
 }
 
 _TOOL_NAMES = re.compile(r"\s*[(\[]?\bexpect_[a-z0-9_]+\b[)\]]?")

@@ -23,7 +23,7 @@ ERROR_COLUMNS: tuple[str, ...] = (
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _unguard(cell: str) -> str:
+def unguard(cell: str) -> str:
     """Undo the ``'`` the pipeline puts before formula-like cells (for spreadsheets only)."""
     if cell.startswith("'") and cell[1:2] and cell[1:2] in _FORMULA_STARTS:
         return cell[1:]
@@ -52,7 +52,7 @@ def failed_rows_table(
         if column not in frame.columns:
             frame[column] = ""
     for column in frame.columns:
-        frame[column] = frame[column].map(_unguard)
+        frame[column] = frame[column].map(unguard)
     frame["row"] = pd.to_numeric(frame["row"], errors="coerce").fillna(0).astype("int64")
     for name, wanted in (("category", category), ("stage", stage), ("file", file)):
         if wanted is not None:

@@ -70,24 +70,26 @@ def test_outcome_table_is_report_json_and_the_summary(real_page: dict[str, Any])
     for o in file_outcomes(report):
         objects = report["objects"][o.object_type]
         assert o.rows == objects["rows"]
-        landed = objects["created"] + objects["updated"] + objects.get("unchanged", 0)
-        assert o.landed == landed
+        assert o.landed == objects["rows"] - objects["rejected"] - objects["failed"]
+        line = f"{o.file}: {o.landed} of {o.rows} rows landed ({o.landed_without_some_values}"
+        assert line in real_page["summary"]  # the summary's per-file line, same numbers
         row = re.search(rf'<tr data-object="{o.object_type}">(.*?)</tr>', html, re.S)
         assert row is not None
         cells = [re.sub(r"<[^>]+>", "", c).strip() for c in row.group(1).split("</td>")][:-1]
         numbers = [int(c.replace(",", "")) for c in cells[2:]]
         assert numbers == [
             objects["rows"],
-            landed,
-            o.landed_without_some_values,
+            o.landed,
+            objects["landed_partial"],
             objects["rejected"],
             objects["failed"],
             objects["duplicates"],
         ]
     total = run_outcome(report)
-    assert f"Successful: {total.landed}" in real_page["summary"]
     assert f"{total.landed:,} of {total.rows:,} rows landed" in real_page["text"]
-    assert f"Success rate: {100 * (total.success_rate or 0):.1f} %" in real_page["summary"]
+    rate = f"{100 * (total.success_rate or 0):.1f} %"
+    assert f"Success rate: {rate}" in real_page["summary"]
+    assert rate in real_page["text"]
 
 
 def test_requests_chart_states_report_json_totals(real_page: dict[str, Any]) -> None:
@@ -120,9 +122,10 @@ def test_every_other_chart_states_report_json(real_page: dict[str, Any]) -> None
 
     outcome = figure(real_page, "Where each source row went")
     for trace in outcome["data"]:
-        key = {"merged duplicates": "duplicates"}.get(trace["name"], trace["name"])
+        names = {"merged duplicates": "duplicates", "unchanged (already there)": "unchanged"}
+        key = names.get(trace["name"], trace["name"])
         for count, object_type in trace["customdata"]:
-            assert count == report["objects"][object_type][key]
+            assert count == report["objects"][object_type].get(key, 0)
 
     links = figure(real_page, "Links between records")
     assert (
@@ -151,6 +154,15 @@ def test_a_short_run_draws_batches_and_history_groups_this_folder(
     history = figure(real_page, "Runs of data into this portal")
     assert [x.split(" · ")[-1] for x in history["data"][0]["x"]] == ["first", "second"]
     assert len(titles) == len(set(titles))  # no chart twice
+
+
+def test_values_left_out_are_listed_by_reason(real_page: dict[str, Any]) -> None:
+    """Rows that landed without some values: each value, why, and the count per reason."""
+    text, report = real_page["text"], real_page["report"]
+    for category, count in report["values_by_category"].items():
+        assert f"{count} value(s)" in text and category in text
+    partial = sum(o["landed_partial"] for o in report["objects"].values())
+    assert f"({partial:,} without some values)" in text
 
 
 def test_rows_to_fix_are_grouped_by_reason_in_plain_words(real_page: dict[str, Any]) -> None:
@@ -190,3 +202,20 @@ def test_a_run_folder_without_report_json_still_gets_a_page(tmp_path: Path) -> N
     text = visible_text(page.read_text(encoding="utf-8"))
     assert "The run did not finish: 01_validate.ipynb stopped: ValueError: odd folder" in text
     assert "has no report.json yet" in text
+
+
+def test_values_csv_lines_are_grouped_and_whole_column_decisions_kept(tmp_path: Path) -> None:
+    from crmkit.report.attention import values_left_out
+
+    (tmp_path / "values.csv").write_text(
+        "file,row,key,column,property,value,reason,action\n"
+        "c.csv,39,k,Employees,numberofemployees,about 250,"
+        "INVALID_NUMBER: 'about 250' is not a number,left out\n"
+        "c.csv,0,,Company ID,,,looks like an internal id: not imported,column not imported\n",
+        encoding="utf-8",
+    )
+    groups = {g.category: g for g in values_left_out(tmp_path / "values.csv")}
+    assert groups["INVALID_NUMBER"].rows[0].message == "'about 250' is not a number"
+    assert groups["INVALID_NUMBER"].reason == "The number cannot be read"
+    decided = groups["COLUMN_DECISION"].rows[0]
+    assert decided.message == "looks like an internal id: not imported" and decided.row == 0
