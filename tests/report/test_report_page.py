@@ -162,7 +162,8 @@ def test_values_left_out_are_listed_by_reason(real_page: dict[str, Any]) -> None
     for category, count in report["values_by_category"].items():
         assert f"{count} value(s)" in text and category in text
     partial = sum(o["landed_partial"] for o in report["objects"].values())
-    assert f"({partial:,} without some values)" in text
+    if partial:  # the headline names them (a re-import of unchanged records has none)
+        assert f"({partial:,} without some values)" in text
 
 
 def test_rows_to_fix_are_grouped_by_reason_in_plain_words(real_page: dict[str, Any]) -> None:
