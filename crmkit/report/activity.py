@@ -103,8 +103,14 @@ def _subtitle(fig: go.Figure, title: str, text: str) -> go.Figure:
     """The explanation under the title, wrapped (a chart does not wrap its title itself)."""
     lines = textwrap.wrap(text, SUBTITLE_WIDTH)
     fig.update_layout(
-        title={"text": f"{title}<br><sup>{'<br>'.join(lines)}</sup>"},
-        margin={"t": 90 + 14 * len(lines)},
+        title={
+            "text": f"{title}<br><sup>{'<br>'.join(lines)}</sup>",
+            "yref": "container",
+            "y": 1.0,
+            "pad": {"t": 14},
+            "yanchor": "top",
+        },
+        margin={"t": 110 + 16 * len(lines)},
         legend={"y": 1.02},
     )
     return fig
