@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from crmkit import __version__
 from crmkit.errors import ConfigError, CrmkitError, RunFinished
@@ -142,6 +143,23 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return demo(data_dir=Path(args.data), output_dir=Path(args.output))
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """Shows a flag's default after its help, where the default says something."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        quiet: tuple[object, ...] = (None, False, argparse.SUPPRESS, [], "")
+        if "%(default)" not in text and action.option_strings and action.default not in quiet:
+            text += " (default: %(default)s)"
+        return text
+
+
+def _subcommand(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, **kwargs: Any
+) -> argparse.ArgumentParser:
+    return sub.add_parser(name, formatter_class=_HelpFormatter, **kwargs)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="crmkit",
@@ -151,22 +169,28 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"crmkit {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    sb = sub.add_parser("sandbox", help="serve a local HubSpot-compatible CRM API")
-    sb.add_argument("--host", default="127.0.0.1")
+    sb = _subcommand(sub, "sandbox", help="serve a local HubSpot-compatible CRM API")
+    sb.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback)")
     sb.add_argument("--port", type=int, default=0, help="0 picks a free port")
     sb.add_argument("--db", default=":memory:", help="SQLite file; data survives restarts")
     sb.add_argument("--token", default=None, help="bearer token to accept (random if unset)")
-    sb.add_argument("--tier", default="professional")
-    sb.add_argument("--latency-ms", type=float, default=0.0)
-    sb.add_argument("--fault-rate", type=float, default=0.0)
-    sb.add_argument("--seed", type=int, default=0)
+    sb.add_argument(
+        "--tier", default="professional", help="HubSpot tier whose rate limits to enforce"
+    )
+    sb.add_argument(
+        "--latency-ms", type=float, default=0.0, help="added to every answer, like a real network"
+    )
+    sb.add_argument(
+        "--fault-rate", type=float, default=0.0, help="share of requests that fail on purpose"
+    )
+    sb.add_argument("--seed", type=int, default=0, help="seed of the fault draws (repeatable)")
     sb.add_argument("--window-s", type=float, default=10.0, help="rate window (scaled for bench)")
     sb.add_argument("--hang-s", type=float, default=35.0, help="how long a hang fault holds")
     sb.add_argument("--daily-limit", type=int, default=None, help="override the tier's daily limit")
     sb.add_argument("--owners", help="CSV or JSON file of owners (email, firstName, lastName)")
     sb.set_defaults(func=_cmd_sandbox)
 
-    imp = sub.add_parser("import", help="validate, plan and import a data folder")
+    imp = _subcommand(sub, "import", help="validate, plan and import a data folder")
     imp.add_argument(
         "--data",
         help="folder (or an export's zip) of CSV, Excel and JSON files: each is placed as "
@@ -182,8 +206,13 @@ def build_parser() -> argparse.ArgumentParser:
         )
     imp.add_argument("--mapping", help="mapping JSON that overrides the automatic mapping")
     imp.add_argument("--target", help="portal or sandbox base URL")
-    imp.add_argument("--tier", default="professional")
-    imp.add_argument("--concurrency", type=int, default=16)
+    imp.add_argument(
+        "--tier",
+        default="professional",
+        help="the portal's HubSpot tier (free, starter, professional, enterprise, addon): its rate"
+        " limits",
+    )
+    imp.add_argument("--concurrency", type=int, default=16, help="batches in flight at once")
     imp.add_argument(
         "--dry-run",
         action="store_true",
@@ -202,9 +231,13 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument(
         "--replan", action="store_true", help="with --resume: plan again from the current files"
     )
-    imp.add_argument("--output", default="output")
-    imp.add_argument("--no-progress", action="store_true")
-    imp.add_argument("--no-contacts-from-tickets", action="store_true")
+    imp.add_argument("--output", default="output", help="folder for runs/<run_id>/")
+    imp.add_argument("--no-progress", action="store_true", help="no progress bars (for logs)")
+    imp.add_argument(
+        "--no-contacts-from-tickets",
+        action="store_true",
+        help="report unknown ticket requesters instead of creating them as contacts",
+    )
     imp.add_argument(
         "--date-order",
         choices=("dmy", "mdy"),
@@ -223,33 +256,40 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.set_defaults(func=_cmd_import)
 
-    rb = sub.add_parser(
+    rb = _subcommand(
+        sub,
         "rollback",
         help="undo a run: archive what it created, restore what it updated, remove its links",
     )
-    rb.add_argument("run_id")
-    rb.add_argument("--target")
-    rb.add_argument("--output", default="output")
+    rb.add_argument("run_id", help="the run to undo")
+    rb.add_argument("--target", help="portal base URL (default: the one the run recorded)")
+    rb.add_argument("--output", default="output", help="folder holding runs/<run_id>/")
     rb.add_argument("--yes", action="store_true", help="do not ask before rolling back")
     rb.set_defaults(func=_cmd_rollback)
 
-    vf = sub.add_parser("verify", help="read back what a run wrote and compare (verify.csv)")
-    vf.add_argument("run_id")
-    vf.add_argument("--target")
-    vf.add_argument("--output", default="output")
+    vf = _subcommand(sub, "verify", help="read back what a run wrote and compare (verify.csv)")
+    vf.add_argument("run_id", help="the run to verify")
+    vf.add_argument("--target", help="portal base URL (default: the one the run recorded)")
+    vf.add_argument("--output", default="output", help="folder holding runs/<run_id>/")
     vf.set_defaults(func=_cmd_verify)
 
-    run = sub.add_parser("run", help="run the notebooks with papermill and export report.html")
-    run.add_argument("--data", required=True)
-    run.add_argument("--target")
-    run.add_argument("--run-id")
-    run.add_argument("--output", default="output")
-    run.add_argument("-p", "--param", action="append", metavar="NAME=VALUE")
+    run = _subcommand(sub, "run", help="run the notebooks with papermill and export report.html")
+    run.add_argument("--data", required=True, help="folder of exports, as for crmkit import")
+    run.add_argument("--target", help="portal or sandbox base URL; without it, an embedded sandbox")
+    run.add_argument("--run-id", help="name the run")
+    run.add_argument("--output", default="output", help="folder for runs/<run_id>/")
+    run.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        metavar="NAME=VALUE",
+        help="a notebook parameter (e.g. dry_run=true); repeatable; never the token",
+    )
     run.set_defaults(func=_cmd_run)
 
-    dm = sub.add_parser("demo", help="start a sandbox, run everything on data/, write the report")
-    dm.add_argument("--data", default="data")
-    dm.add_argument("--output", default="output")
+    dm = _subcommand(sub, "demo", help="start a sandbox, run everything on data/, write the report")
+    dm.add_argument("--data", default="data", help="folder of exports to import")
+    dm.add_argument("--output", default="output", help="folder for runs/<run_id>/")
     dm.set_defaults(func=_cmd_demo)
     return parser
 
