@@ -15,6 +15,7 @@ import random
 import re
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import requests
@@ -162,81 +163,17 @@ class Transport:
         if not path.startswith("/"):
             raise ValueError(f"an API path starts with '/': {path!r}")
         reject_api_key(params, path)
-        limiter = self._limiter_for(lane)
         method = method.upper()
 
         def attempt(state: CallState) -> ApiResponse:
             state.attempts += 1
             state.retry_after_s = None
-            slot = limiter.acquire() if limiter else None
-            started = self._clock()
-            status: int | None = None
-            outcome = "ok"
+            current = _Attempt(method, path, lane, state.attempts, started=self._clock())
             try:
-                try:
-                    response = self._session.request(
-                        method,
-                        self.base_url + path,
-                        json=json,
-                        params=params,
-                        headers=self._headers(),
-                        timeout=self.timeout,
-                    )
-                except TRANSPORT_ERRORS as exc:
-                    outcome = "transport_error"
-                    failure = no_answer(exc, method, path, self.base_url)
-                    failure.message = self._scrub(failure.message)
-                    failure.args = (failure.message,)
-                    failure.attempts = state.attempts
-                    raise failure from exc
-                except requests.RequestException as exc:
-                    outcome = "client_error"
-                    broken = HubSpotError(
-                        self._scrub(f"{method} {path}: request failed ({type(exc).__name__})")
-                    )
-                    broken.attempts = state.attempts
-                    raise broken from None
-                finally:
-                    answered = self._clock()
-                    if limiter is not None and slot is not None:
-                        limiter.release(slot)
-                status = response.status_code
-                # The headers describe the ten-second window whatever the lane, so they
-                # always correct the objects limiter (never the search or exempt pacers).
-                self.limiter.observe(
-                    response.headers,
-                    sent_at=started,
-                    answered_at=answered,
-                    ours=lane == "objects",
-                )
-                daily = response.headers.get("X-HubSpot-RateLimit-Daily-Remaining", "")
-                if daily.strip().isdigit():
-                    self.daily_remaining = int(daily)
-                body, decoded = _decode(response)
-                if not decoded and not looks_like_json(response):
-                    if status < 500 and status != 429:
-                        outcome = "client_error"
-                        raise self._not_an_api(status, response, state.attempts)
-                    body = {"message": f"{describe_body(response)} from {self.base_url}"}
-                if 200 <= status < 300:
-                    if not decoded:
-                        outcome = "transport_error"
-                        unreadable = TransportError(
-                            f"{method} {path}: answer {status} with an unreadable body",
-                            status=status,
-                        )
-                        unreadable.attempts = state.attempts
-                        raise unreadable
-                    return ApiResponse(status, body, dict(response.headers), state.attempts)
-                error = error_from_response(status, body, response.headers)
-                error.message = self._scrub(error.message)
-                error.args = (error.message,)
-                error.attempts = state.attempts
-                outcome = _outcome_of(status)
-                self._before_retry(error, state, response.headers, lane)
-                raise error
+                response = self._send(current, json=json, params=params)
+                return self._answer(current, response, state)
             finally:
-                self._record(method, path, status, state.attempts, started, outcome)
+                self._record(current)
 
         def before_sleep(exc: BaseException, delay: float, state: CallState) -> None:
             log.info(
@@ -255,6 +192,82 @@ class Transport:
             rand=self._rand,
             before_sleep=before_sleep,
         )
+
+    def _send(
+        self, current: _Attempt, *, json: Any, params: Mapping[str, Any] | None
+    ) -> requests.Response:
+        """One HTTP exchange in a limiter slot; no answer at all becomes a typed error."""
+        limiter = self._limiter_for(current.lane)
+        slot = limiter.acquire() if limiter else None
+        try:
+            response = self._session.request(
+                current.method,
+                self.base_url + current.path,
+                json=json,
+                params=params,
+                headers=self._headers(),
+                timeout=self.timeout,
+            )
+        except TRANSPORT_ERRORS as exc:
+            current.outcome = "transport_error"
+            failure = no_answer(exc, current.method, current.path, self.base_url)
+            raise self._stamped(failure, current) from exc
+        except requests.RequestException as exc:
+            current.outcome = "client_error"
+            why = f"{current.method} {current.path}: request failed ({type(exc).__name__})"
+            raise self._stamped(HubSpotError(why), current) from None
+        finally:
+            answered = self._clock()
+            if limiter is not None and slot is not None:
+                limiter.release(slot)
+        current.status = response.status_code
+        self._observe(response, current, answered)
+        return response
+
+    def _observe(self, response: requests.Response, current: _Attempt, answered: float) -> None:
+        """Let the answer's headers correct the window and the daily count."""
+        # The headers describe the ten-second window whatever the lane, so they always
+        # correct the objects limiter (never the search or exempt pacers).
+        self.limiter.observe(
+            response.headers,
+            sent_at=current.started,
+            answered_at=answered,
+            ours=current.lane == "objects",
+        )
+        daily = response.headers.get("X-HubSpot-RateLimit-Daily-Remaining", "")
+        if daily.strip().isdigit():
+            self.daily_remaining = int(daily)
+
+    def _answer(
+        self, current: _Attempt, response: requests.Response, state: CallState
+    ) -> ApiResponse:
+        """A 2xx with a readable body becomes an ApiResponse; anything else a typed error."""
+        status = response.status_code
+        body, decoded = _decode(response)
+        if not decoded and not looks_like_json(response):
+            if status < 500 and status != 429:
+                current.outcome = "client_error"
+                raise self._not_an_api(status, response, current.number)
+            body = {"message": f"{describe_body(response)} from {self.base_url}"}
+        if 200 <= status < 300:
+            if not decoded:
+                current.outcome = "transport_error"
+                why = f"{current.method} {current.path}: answer {status} with an unreadable body"
+                unreadable = TransportError(why, status=status)
+                unreadable.attempts = current.number
+                raise unreadable
+            return ApiResponse(status, body, dict(response.headers), current.number)
+        current.outcome = _outcome_of(status)
+        error = self._stamped(error_from_response(status, body, response.headers), current)
+        self._before_retry(error, state, response.headers, current.lane)
+        raise error
+
+    def _stamped(self, error: HubSpotError, current: _Attempt) -> HubSpotError:
+        """The error with the token scrubbed from its message and the attempt count set."""
+        error.message = self._scrub(error.message)
+        error.args = (error.message,)
+        error.attempts = current.number
+        return error
 
     def _before_retry(
         self, error: HubSpotError, state: CallState, headers: Mapping[str, str], lane: Lane
@@ -301,18 +314,16 @@ class Transport:
     def _scrub(self, text: str) -> str:
         return redact(text, [self._token.reveal()])
 
-    def _record(
-        self, method: str, path: str, status: int | None, attempt: int, started: float, outcome: str
-    ) -> None:
+    def _record(self, current: _Attempt) -> None:
         now = self._clock()
         event = RequestEvent(
             t=now - self.stats.started,
-            method=method,
-            path=path,
-            status=status,
-            attempt=attempt,
-            duration_s=now - started,
-            outcome=outcome,
+            method=current.method,
+            path=current.path,
+            status=current.status,
+            attempt=current.number,
+            duration_s=now - current.started,
+            outcome=current.outcome,
         )
         self.stats.record(event)
         if self.on_request is not None:
@@ -320,6 +331,19 @@ class Transport:
                 self.on_request(event)
             except Exception:
                 log.exception("the on_request callback failed; the call goes on")
+
+
+@dataclass
+class _Attempt:
+    """One HTTP try of a call, as the stats record it once it is over."""
+
+    method: str
+    path: str
+    lane: Lane
+    number: int
+    started: float
+    status: int | None = None
+    outcome: str = "ok"
 
 
 def _pooled_session(pool_size: int) -> requests.Session:
