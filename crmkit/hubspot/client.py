@@ -2,7 +2,7 @@
 
 Share one instance between worker threads: it owns the limiters (the budget belongs to the
 portal), the connection pool and the counters (see :mod:`crmkit.hubspot.transport`). This
-module is the API surface: object batches, properties, search and v4 associations.
+module is the API surface: object batches, properties and v4 associations.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from crmkit.hubspot.endpoints import (
     ASSOCIATION_READ_SIZE,
     BATCH_ACTIONS,
     MAX_BATCH_INPUTS,
-    SEARCH_PAGE_MAX,
     associations_path,
     objects_path,
     pipelines_path,
@@ -31,7 +30,7 @@ log = logging.getLogger("crmkit.hubspot")
 
 
 class HubSpotClient(Transport):
-    """Batch, property, search and association calls over Transport's paced, retrying HTTP.
+    """Batch, property and association calls over Transport's paced, retrying HTTP.
 
     The constructor is Transport's (``base_url, token, *, tier, retry, limits, timeout_s,
     clock, sleep, session, pool_size, rand, on_request``; see there). ``stats`` holds the
@@ -83,7 +82,7 @@ class HubSpotClient(Transport):
     def iter_objects(
         self, object_type: str, *, properties: Sequence[str] | None = None, page_size: int = 100
     ) -> Iterator[dict[str, Any]]:
-        """Every record of a type, paging with ``after`` (a full read, unlike search)."""
+        """Every record of a type, paging with ``after`` (a full read)."""
         after: str | None = None
         while True:
             params: dict[str, Any] = {"limit": page_size}
@@ -219,28 +218,6 @@ class HubSpotClient(Transport):
         }
         path = pipelines_path(object_type, pipeline_id, "stages")
         return self._call("POST", path, json=payload).body
-
-    # -- search ------------------------------------------------------------------------
-
-    def search(self, object_type: str, body: Mapping[str, Any]) -> dict[str, Any]:
-        """One search page; paced on its own per-second limit, outside the ten-second window."""
-        return self._call(
-            "POST", objects_path(object_type, "search"), json=dict(body), lane="search"
-        ).body
-
-    def search_all(
-        self, object_type: str, body: Mapping[str, Any], *, page_size: int = 100
-    ) -> Iterator[dict[str, Any]]:
-        """Every result of a search, page by page (HubSpot refuses paging past 10,000)."""
-        query = dict(body)
-        query["limit"] = min(page_size, SEARCH_PAGE_MAX)
-        while True:
-            page = self.search(object_type, query)
-            yield from page.get("results") or []
-            after = _next_after(page)
-            if not after:
-                return
-            query["after"] = after
 
     # -- associations (v4) -------------------------------------------------------------
 

@@ -14,7 +14,6 @@ MAX_BATCH_INPUTS = 100
 ASSOCIATION_BATCH_SIZE = 100
 """Sources say 2,000 for association batches; 100 stays clear of undocumented caps."""
 ASSOCIATION_READ_SIZE = 1000
-SEARCH_PAGE_MAX = 200
 ACCOUNT_DETAILS_PATH = "/account-info/v3/details"
 
 #: HUBSPOT_DEFINED unlabelled association type ids, (from, to) → id.

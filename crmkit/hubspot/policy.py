@@ -63,7 +63,6 @@ class RateLimitPolicy:
     client keeps ``safety_margin`` of it unused until an answer's ``X-HubSpot-RateLimit-*``
     headers say what the others spend; from then on it leaves room for exactly that (plus a
     little headroom) and spends the rest, see :mod:`crmkit.hubspot.limiter`.
-    ``search_per_s`` paces the search endpoint, which HubSpot limits per second on its own.
     ``daily`` is informational (planning, reports); the client stops
     on HubSpot's DAILY 429, it does not count the day itself.
 
@@ -76,7 +75,6 @@ class RateLimitPolicy:
     per_window: int = 190
     window_s: float = 10.0
     daily: int | None = 625_000
-    search_per_s: int = 4
     safety_margin: float = 0.05
     pace_exempt: bool = True
 
@@ -85,8 +83,6 @@ class RateLimitPolicy:
             raise ConfigError("RateLimitPolicy needs per_window >= 1 and window_s > 0")
         if not 0 <= self.safety_margin < 1:
             raise ConfigError("RateLimitPolicy.safety_margin must be in [0, 1)")
-        if self.search_per_s < 1:
-            raise ConfigError("RateLimitPolicy.search_per_s must be at least 1")
 
     @classmethod
     def for_tier(

@@ -1,7 +1,7 @@
 """The HTTP core of the client: pacing, retries, typed errors, counters — one path for all calls.
 
-Every call goes through :meth:`Transport._call`: take a slot from the right limiter (objects,
-exempt associations, or search), send, release the slot, let the headers correct the window,
+Every call goes through :meth:`Transport._call`: take a slot from the right limiter (objects or
+exempt associations), send, release the slot, let the headers correct the window,
 turn a non-2xx answer into a typed error, and let tenacity decide whether and how long to wait.
 Retrying a write that may have landed (5xx, timeout, dropped connection) is safe only because
 crmkit writes by upsert on unique keys: the retry finds the record instead of making another.
@@ -40,7 +40,7 @@ from crmkit.hubspot.stats import ClientStats, RequestEvent
 
 log = logging.getLogger("crmkit.hubspot")
 
-Lane = Literal["objects", "exempt", "search"]
+Lane = Literal["objects", "exempt"]
 
 _TOKEN_CHARS = re.compile(r"^[\x21-\x7e]+$")  # printable ASCII, no spaces
 
@@ -106,9 +106,6 @@ class Transport:
             RateLimiter.for_policy(self.limits, clock=clock, sleep=sleep, name="exempt")
             if self.limits.pace_exempt
             else None
-        )
-        self.search_limiter = RateLimiter(
-            self.limits.search_per_s, 1.0, clock=clock, sleep=sleep, name="search"
         )
         self.stats = ClientStats(clock)
         self.daily_remaining: int | None = None
@@ -227,7 +224,7 @@ class Transport:
     def _observe(self, response: requests.Response, current: _Attempt, answered: float) -> None:
         """Let the answer's headers correct the window and the daily count."""
         # The headers describe the ten-second window whatever the lane, so they always
-        # correct the objects limiter (never the search or exempt pacers).
+        # correct the objects limiter (never the exempt pacer).
         self.limiter.observe(
             response.headers,
             sent_at=current.started,
@@ -279,7 +276,7 @@ class Transport:
                     "HubSpot's daily request limit for this portal is spent (429 DAILY). "
                     "Nothing more is sent today; resume the run once the limit resets."
                 ) from error
-            pacer = self.search_limiter if error.policy == "SECONDLY" else self._limiter_for(lane)
+            pacer = self._limiter_for(lane)
             state.rate_wait_s = pacer.note_rate_limited() if pacer else self.limits.window_s
         elif error.transient:
             state.retry_after_s = _retry_after(headers)
@@ -298,8 +295,6 @@ class Transport:
         return error
 
     def _limiter_for(self, lane: Lane) -> RateLimiter | None:
-        if lane == "search":
-            return self.search_limiter
         if lane == "exempt":
             return self.exempt_limiter
         return self.limiter

@@ -35,7 +35,7 @@ def test_defaults_follow_the_tier_and_the_retry_policy() -> None:
     assert client.base_url == "http://127.0.0.1:9"
     assert (client.limits.per_window, client.limiter.limit) == (100, 95)
     assert client.timeout == (5.0, 30.0)
-    assert client.exempt_limiter is not None and client.search_limiter.limit == 4
+    assert client.exempt_limiter is not None
     client.close()
 
 

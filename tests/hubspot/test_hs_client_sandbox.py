@@ -167,16 +167,6 @@ def test_upsert_companies_by_the_import_key(client: HubSpotClient) -> None:
     assert len(stored(client, "companies")) == 3
 
 
-def test_search_and_search_all_page_through_results(client: HubSpotClient) -> None:
-    client.batch("contacts", "upsert", contacts(7), id_property="email")
-    has_email = {"propertyName": "email", "operator": "HAS_PROPERTY"}
-    query = {"filterGroups": [{"filters": [has_email]}]}
-    page = client.search("contacts", {**query, "limit": 3})
-    assert page["total"] == 7 and len(page["results"]) == 3
-    everything = list(client.search_all("contacts", query, page_size=3))
-    assert len({r["id"] for r in everything}) == 7
-
-
 def test_associations_default_and_labelled(client: HubSpotClient) -> None:
     people = client.batch("contacts", "upsert", contacts(2), id_property="email").results
     company = client.batch("companies", "create", [{"properties": {"name": "Acme"}}]).results[0]

@@ -121,20 +121,6 @@ def test_client_recovers_when_the_window_is_spent_elsewhere(
         assert client.limiter.limit <= 100
 
 
-def test_search_is_paced_on_its_own_per_second_limit(
-    frozen: tuple[RunningSandbox, FakeClock],
-) -> None:
-    sandbox, clock = frozen
-    sandbox.reset()
-    with HubSpotClient(
-        sandbox.base_url, sandbox.token, tier="starter", retry=FAST, clock=clock, sleep=clock.sleep
-    ) as client:
-        for _ in range(12):
-            client.search("contacts", {"filterGroups": [], "limit": 1})
-        assert client.stats.rate_limited == 0
-    assert sandbox.stats()["rate_limited"]["SECONDLY"] == 0
-
-
 @pytest.mark.parametrize(
     ("fault", "counter"),
     [
