@@ -90,6 +90,8 @@ def values_left_out(values_csv: Path | str, *, limit: int = ROWS_PER_REASON) -> 
     if not path.is_file():
         return []
     table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    if table.empty:  # the header alone: nothing was left out
+        return []
     for column in ("file", "row", "key", "column", "value", "reason", "action"):
         if column not in table.columns:
             table[column] = ""

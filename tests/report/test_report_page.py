@@ -220,3 +220,12 @@ def test_values_csv_lines_are_grouped_and_whole_column_decisions_kept(tmp_path: 
     assert groups["INVALID_NUMBER"].reason == "The number cannot be read"
     decided = groups["COLUMN_DECISION"].rows[0]
     assert decided.message == "looks like an internal id: not imported" and decided.row == 0
+
+
+def test_a_values_csv_with_only_its_header_lists_nothing(tmp_path: Path) -> None:
+    from crmkit.report.attention import values_left_out
+
+    (tmp_path / "values.csv").write_text(
+        "file,row,key,column,property,value,reason,action\n", encoding="utf-8"
+    )
+    assert values_left_out(tmp_path / "values.csv") == []
