@@ -8,6 +8,7 @@ and ``--resume`` continues the next day.
 from __future__ import annotations
 
 import logging
+import sys
 from typing import TYPE_CHECKING, Any
 
 from crmkit.tiers import TIERS
@@ -89,4 +90,6 @@ def announce_quota(run: Run, plan: ImportPlan) -> dict[str, Any]:
     run.notes += lines
     if quota["crosses_daily_limit"]:
         log.warning("%s", " ".join(lines))
+    elif run.options.progress:  # before the bars start: what the run will spend
+        print("\n".join(lines), file=sys.stderr, flush=True)
     return quota

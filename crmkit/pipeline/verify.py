@@ -101,6 +101,10 @@ def verify(
                 client.close()
     _write_csv(run_dir / VERIFY_CSV, result.rows)
     _add_to_report(run_dir, result)
+    if RunFolder(run_dir).report_html.is_file():  # the page people read shows it too
+        from crmkit.report.page import write_page
+
+        write_page(run_dir)
     return result
 
 

@@ -20,7 +20,7 @@ from crmkit.cli import main
 from crmkit.hubspot import RetryPolicy
 from crmkit.pipeline import ImportOptions, run_import
 from crmkit.pipeline.options import ImportResult
-from crmkit.report.page import render_page
+from crmkit.report.page import render_page, write_page
 from crmkit.sandbox import RunningSandbox, running
 
 FAST_RETRY = RetryPolicy(max_attempts=8, base_delay_s=0.01, max_delay_s=0.05, timeout_s=5.0)
@@ -272,7 +272,10 @@ def test_verify_then_full_rollback(
     acme, globex = company_id(sandbox, "acme.example"), company_id(sandbox, "globex.example")
     assert companies_of(sandbox, bob) == {globex}
 
+    write_page(second.run_dir)  # as `crmkit run` leaves it; verify brings it up to date
     assert main(["verify", "second", "--output", out]) == 0
+    html = (second.run_dir / "report.html").read_text(encoding="utf-8")
+    assert "Verification: 10 records and links read back" in html
     report = json.loads((second.run_dir / "report.json").read_text())
     assert report["verify"]["mismatched"] == 0 and report["verify"]["missing"] == 0
     assert report["verify"]["checked"] == report["verify"]["matched"] == 6 + 4
