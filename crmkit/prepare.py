@@ -235,23 +235,17 @@ def _prepare_chunks(
     strict: bool = False,
 ) -> Iterator[_Part]:
     from crmkit.coerce import coerce_frame
-    from crmkit.mapping import apply_overrides, auto_map
+    from crmkit.mapping.decide import file_mapping
     from crmkit.mapping.unmatched import count_unmatched
-    from crmkit.sources.owners import owner_columns
     from crmkit.validate import validate_frame
 
     mapping: Mapping | None = None
     for table in tables:
         raw = table.frame
-        if mapping is None:
-            samples = _distinct(raw, list(raw.columns))
-            mine = section.only(raw.columns) if section else None  # the file's own choices
-            mapping = owner_columns(  # names/emails for owners: crmkit.sources.owners
-                apply_overrides(auto_map(list(raw.columns), object_type, schema, samples), mine)
-            )
+        if mapping is None:  # the review screen shows this very mapping (crmkit.mapping.decide)
+            mapping = file_mapping(raw, object_type, schema, section)
         else:  # later chunks: only option columns can bring new values to map
-            mapping = _more_values(mapping, schema, raw)
-        mapping = count_unmatched(mapping, raw)
+            mapping = count_unmatched(_more_values(mapping, schema, raw), raw)
         coerced = coerce_frame(
             raw, mapping, schema, file=table.name, region=region, date_order=date_order
         )
@@ -274,16 +268,13 @@ def _prepare_chunks(
 def _more_values(mapping: Mapping, schema: Schema, raw: pd.DataFrame) -> Mapping:
     """Map option values first seen in a later chunk; keep earlier unmatched values, samples."""
     from crmkit.mapping.columns import fill_values
+    from crmkit.mapping.decide import distinct_values
 
-    grown = fill_values(mapping, schema, _distinct(raw, _option_columns(mapping, schema)))
+    grown = fill_values(mapping, schema, distinct_values(raw, _option_columns(mapping, schema)))
     unmatched = {c: list(v) for c, v in mapping.unmatched_values.items()}
     for column, values in grown.unmatched_values.items():
         unmatched[column] = list(dict.fromkeys([*unmatched.get(column, []), *values]))
     return replace(grown, unmatched_values=unmatched, samples=mapping.samples)
-
-
-def _distinct(frame: pd.DataFrame, columns: list[str]) -> dict[str, list[str]]:
-    return {str(c): frame[c].unique().tolist() for c in columns}
 
 
 def _option_columns(mapping: Mapping, schema: Schema) -> list[str]:

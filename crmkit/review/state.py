@@ -1,29 +1,30 @@
 """The mapping review's state, kept apart from its widgets so it is tested without a browser.
 
-The state is the automatic mapping (``auto_map`` on the file's columns and distinct values, as
-``prepare_folder`` does it) plus a :class:`~crmkit.mapping.MappingSection` of the person's
-choices. The current mapping is always ``apply_overrides`` of the two, then ``fill_values``
-for columns moved onto an enumeration: the very functions the import runs, so the screen
-shows what the import will do, and the file it saves is an ordinary mapping file.
+The state is, per object type, every file discovery placed there (its automatic mapping on
+its own distinct values) plus one :class:`~crmkit.mapping.MappingSection` of the person's
+choices. Each file's current mapping is :func:`crmkit.mapping.decide.with_choices` of the two:
+the very function ``prepare_folder`` runs, so the screen shows what the import will do, and
+the file it saves is an ordinary mapping file. The object type's mapping shown and saved is
+its files' mappings together (a column several files share: the first file's match).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import pandas as pd
 
 from crmkit.errors import ConfigError, MappingError
 from crmkit.mapping import (
     Mapping,
     MappingSection,
-    apply_overrides,
-    auto_map,
     check_columns,
-    fill_values,
     load_mapping_file,
     save_mapping_file,
 )
+from crmkit.mapping.decide import automatic_mapping, distinct_values, with_choices
 from crmkit.prepare import SchemaFor, schema_of
 from crmkit.schema import PropertyDef, Schema
 
@@ -40,30 +41,96 @@ MAX_VALUES_SHOWN = 60
 
 
 @dataclass
+class FileReview:
+    """One file of an object type: its frame, distinct values and automatic mapping."""
+
+    file: str
+    frame: pd.DataFrame = field(repr=False)
+    distinct: dict[str, list[str]]
+    automatic: Mapping
+
+
+@dataclass
 class ObjectReview:
-    """One file under review: its automatic mapping, its distinct values and the overrides."""
+    """One object type under review: each of its files and the person's choices."""
 
     object_type: str
-    file: str
     schema: Schema
-    automatic: Mapping
-    distinct: dict[str, list[str]]
+    files: list[FileReview]
     overrides: MappingSection
-    _current: Mapping | None = field(default=None, repr=False, compare=False)
+    _mappings: dict[str, Mapping] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def file(self) -> str:
+        """The files' names as the import's summary names them (``a.csv + b.csv``)."""
+        return " + ".join(f.file for f in self.files)
+
+    @property
+    def automatic(self) -> Mapping:
+        return combined([f.automatic for f in self.files])
+
+    @property
+    def distinct(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for part in self.files:
+            for column, values in part.distinct.items():
+                out[column] = list(dict.fromkeys([*out.get(column, []), *values]))
+        return out
+
+    def file_mappings(self) -> dict[str, Mapping]:
+        """Each file's mapping with the choices made so far: what the import uses for it."""
+        if self._mappings is None:
+            self._mappings = {
+                f.file: with_choices(f.automatic, self.overrides, self.schema, f.distinct, f.frame)
+                for f in self.files
+            }
+        return self._mappings
 
     def current(self) -> Mapping:
-        """The mapping the import would use with the choices made so far."""
-        if self._current is None:
-            applied = apply_overrides(self.automatic, self.overrides, self.schema)
-            self._current = fill_values(applied, self.schema, self.distinct)
-        return self._current
+        """The object type's mapping with the choices made so far (its files together)."""
+        return combined(list(self.file_mappings().values()))
 
     def changed(self) -> None:
-        """Forget the computed mapping after the overrides changed."""
-        self._current = None
+        """Forget the computed mappings after the overrides changed."""
+        self._mappings = None
 
     def is_override(self, column: str) -> bool:
         return column in self.overrides.columns
+
+
+def combined(mappings: list[Mapping]) -> Mapping:
+    """Several files' mappings as one: each column as the first file holding it maps it."""
+    first, *rest = mappings
+    if not rest:
+        return first
+    columns, samples = dict(first.columns), dict(first.samples)
+    values = {c: dict(v) for c, v in first.values.items()}
+    unmatched = {c: list(v) for c, v in first.unmatched_values.items()}
+    suggestions = {c: dict(v) for c, v in first.suggestions.items()}
+    counts = {c: dict(v) for c, v in first.unmatched_counts.items()}
+    for other in rest:
+        for column, match in other.columns.items():
+            columns.setdefault(column, match)
+            samples.setdefault(column, other.samples.get(column, []))
+        for column, table in other.values.items():
+            values[column] = {**table, **values.get(column, {})}
+        for column, raws in other.unmatched_values.items():
+            unmatched[column] = list(dict.fromkeys([*unmatched.get(column, []), *raws]))
+        for column, guesses in other.suggestions.items():
+            suggestions[column] = {**guesses, **suggestions.get(column, {})}
+        for column, held in other.unmatched_counts.items():
+            rows = counts.setdefault(column, {})
+            for raw, n in held.items():
+                rows[raw] = rows.get(raw, 0) + n
+    return replace(
+        first,
+        columns=columns,
+        values=values,
+        unmatched_values=unmatched,
+        samples=samples,
+        suggestions=suggestions,
+        unmatched_counts=counts,
+    )
 
 
 @dataclass
@@ -83,7 +150,7 @@ class ReviewState:
         mapping_file: str | Path | None = None,
         schema_for: SchemaFor | None = None,
     ) -> ReviewState:
-        """Read each CSV's header and distinct values, map automatically, apply the file."""
+        """Read every file discovery places, map it as the import does, apply the file."""
         from crmkit.sources import discover, read_sources
 
         discovery = discover(data_dir)
@@ -94,20 +161,12 @@ class ReviewState:
         sections = load_mapping_file(path, schemas) if path and path.is_file() else {}
         state = cls(mapping_file=path, loaded=bool(path and path.is_file()))
         for object_type in found:
-            table = _first_table(tables[object_type][0])
-            raw = table.frame
-            distinct = {str(c): [str(v) for v in raw[c].unique()] for c in raw.columns}
             schema = schemas[object_type]
-            automatic = auto_map(list(raw.columns), object_type, schema, distinct)
+            files = [_file_review(t, object_type, schema) for t in tables[object_type]]
             chosen = sections.get(object_type)
-            if chosen is not None:
-                others = [_first_table(t) for t in tables[object_type][1:]]
-                headers = {t.name: list(t.frame.columns) for t in [table, *others]}
-                check_columns(chosen, headers)
-            section = chosen.only(raw.columns) if chosen else MappingSection(object_type)
-            state.objects[object_type] = ObjectReview(
-                object_type, table.name, schema, automatic, distinct, section
-            )
+            check_columns(chosen, {f.file: list(f.frame.columns) for f in files})
+            section = chosen or MappingSection(object_type)
+            state.objects[object_type] = ObjectReview(object_type, schema, files, section)
         return state
 
     def source_message(self) -> str:
@@ -218,8 +277,11 @@ class ReviewState:
         return written
 
 
-def _first_table(source: SourceTable | Path) -> SourceTable:
-    """The review screen shows one file per object type: the first one discovery placed."""
+def _file_review(source: SourceTable | Path, object_type: str, schema: Schema) -> FileReview:
+    """A file read whole, as ``prepare_folder`` reads it when not asked for chunks."""
     from crmkit.io import SourceTable, read_csv
 
-    return source if isinstance(source, SourceTable) else read_csv(source)
+    table = source if isinstance(source, SourceTable) else read_csv(source)
+    distinct = distinct_values(table.frame)
+    automatic = automatic_mapping(table.frame, object_type, schema, distinct)
+    return FileReview(table.name, table.frame, distinct, automatic)
