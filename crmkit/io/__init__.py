@@ -6,7 +6,7 @@ suffix), ``SourceTable`` (see docs/architecture.md).
 
 from crmkit.io.detect import MAX_COLUMNS
 from crmkit.io.excel import EXCEL_SUFFIXES, is_excel, read_excel, sheet_names, split_sheet
-from crmkit.io.reader import SourceTable, iter_csv, read_csv
+from crmkit.io.reader import SourceTable, header_notes, iter_csv, read_csv
 from crmkit.io.scan import EMPTY_ROW, RAGGED_ROW
 from crmkit.io.tables import read_table
 
@@ -16,6 +16,7 @@ __all__ = [
     "MAX_COLUMNS",
     "RAGGED_ROW",
     "SourceTable",
+    "header_notes",
     "is_excel",
     "iter_csv",
     "read_csv",

@@ -22,7 +22,7 @@ import pandas as pd
 from crmkit.errors import WorkbookError
 from crmkit.io.detect import check_path, column_letter
 from crmkit.io.reader import SourceTable
-from crmkit.io.scan import EMPTY_ROW, check_header
+from crmkit.io.scan import EMPTY_ROW, check_header, rename_repeats
 from crmkit.issues import RowIssue
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -151,7 +151,8 @@ def _table(source: Path, name: str, sheet: str, grid: list[list[Any]]) -> Source
     if not any(any(cell.strip() for cell in line) for line in rows):
         raise WorkbookError(f"sheet {sheet!r} is empty", file=file, sheet=sheet, kind="empty")
     top, notes = _header_line(rows, sheet)
-    header = check_header(rows[top], file)
+    header, renamed = rename_repeats(check_header(rows[top], file))
+    notes += renamed
     width = len(header)
     body = rows[top + 1 :]
     first_row = top + 2  # sheet rows are 1-based; the grid starts at A1

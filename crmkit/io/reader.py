@@ -9,6 +9,7 @@ from the frame by their record number and reported as ``RowIssue``s, so
 from __future__ import annotations
 
 import codecs
+import csv
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from crmkit.io.detect import (
     read_sample,
     undecodable_error,
 )
-from crmkit.io.scan import EMPTY_ROW, Problem, Scan, scan
+from crmkit.io.scan import EMPTY_ROW, Problem, Scan, check_header, rename_repeats, scan
 from crmkit.issues import RowIssue
 
 FIRST_RECORD_ROW = 2
@@ -76,6 +77,24 @@ def read_csv(path: str | Path, *, strict: bool = False) -> SourceTable:
     if table.rows != found.records:  # the two parsers disagree: never drop rows silently
         raise _mismatch(source, found.records, table.rows)
     return table
+
+
+def header_notes(path: str | Path) -> list[str]:
+    """What reading will say about the header (repeated names), from the first record only.
+
+    For a file read later in chunks, so the note is in the run's sources before any chunk; a
+    file whose header cannot be read says nothing here, its read raises the error itself.
+    """
+    source = Path(path)
+    try:
+        dialect = detect(source)
+        with source.open(encoding=dialect.encoding, newline="") as fh:
+            for _ in range(dialect.skip_lines):
+                fh.readline()
+            raw = next(csv.reader(fh, delimiter=dialect.delimiter), None)
+        return rename_repeats(check_header(raw, str(source)))[1] if raw else []
+    except (CsvError, UnicodeDecodeError, csv.Error, OSError):
+        return []
 
 
 def iter_csv(path: str | Path, *, chunk_rows: int = 100_000) -> Iterator[SourceTable]:
@@ -197,6 +216,7 @@ def _tables(
             encoding=dialect.encoding,
             delimiter=dialect.delimiter,
             rejected=issues,
+            notes=list(found.notes),
         )
         start = stop
 

@@ -42,6 +42,8 @@ class Scan:
     """What the pass learnt: the header, record count, widest record, rejected records."""
 
     header: list[str]
+    notes: list[str] = field(default_factory=list)
+    """Decisions about the header a person should see (repeated names told apart)."""
     records: int = 0
     width: int = 0
     problems: dict[int, Problem] = field(default_factory=dict)
@@ -49,10 +51,11 @@ class Scan:
 
 
 def check_header(raw: list[str], file: str) -> list[str]:
-    """Strip header names and refuse blank, duplicate or too many of them.
+    """Strip header names and refuse blank or too many of them.
 
     Blank names at the end are dropped: spreadsheets save empty columns right of the data
-    ("Name;Email;;;"). Their cells must be blank too, which :func:`scan` checks.
+    ("Name;Email;;;"). Their cells must be blank too, which :func:`scan` checks. A repeated
+    name is no refusal: :func:`rename_repeats` tells the columns apart.
     """
     header = [name.strip() for name in raw]
     if header:
@@ -73,7 +76,6 @@ def check_header(raw: list[str], file: str) -> list[str]:
             row=1,
             kind="blank_header",
         )
-    seen: dict[str, int] = {}
     for index, name in enumerate(header):
         where = f"{index + 1} ({column_letter(index)})"
         if not name:
@@ -83,18 +85,38 @@ def check_header(raw: list[str], file: str) -> list[str]:
                 row=1,
                 kind="blank_header",
             )
-        if name in seen:
-            first = seen[name]
-            raise CsvError(
-                f"columns {first + 1} ({column_letter(first)}) and {where} are both named "
-                f"{name!r}; rename one of them",
-                file=file,
-                row=1,
-                column=name,
-                kind="duplicate_header",
-            )
-        seen[name] = index
     return header
+
+
+def rename_repeats(header: list[str]) -> tuple[list[str], list[str]]:
+    """Name a repeated header ``"Name (2)"``, ``"Name (3)"``…; one note per renamed column.
+
+    HubSpot's contacts export with the associated company appends the company's columns under
+    the contact's own names ("Create Date", "Phone Number", "Country/Region" twice), so a
+    repeated name is a fact of real exports, not a broken file. The first column keeps the name
+    (the mapping sees it first); the others are told apart, mapped on their own and said.
+    """
+    seen: dict[str, int] = {}
+    taken = set(header)
+    names: list[str] = []
+    notes: list[str] = []
+    for index, name in enumerate(header):
+        if name not in seen:
+            seen[name] = index
+            names.append(name)
+            continue
+        count = 2
+        while f"{name} ({count})" in taken:
+            count += 1
+        renamed = f"{name} ({count})"
+        taken.add(renamed)
+        first = seen[name]
+        notes.append(
+            f"column {index + 1} ({column_letter(index)}) repeats the name {name!r} of column "
+            f"{first + 1} ({column_letter(first)}): read as {renamed!r}"
+        )
+        names.append(renamed)
+    return names, notes
 
 
 def scan(path: Path, dialect: Dialect, *, strict: bool) -> Scan:
@@ -116,7 +138,8 @@ def scan(path: Path, dialect: Dialect, *, strict: bool) -> Scan:
             raise _malformed(exc, file, 1) from None
         if raw is None:
             raise CsvError("the file is empty", file=file, kind="empty")
-        result = Scan(header=check_header(raw, file), width=len(raw))
+        header, notes = rename_repeats(check_header(raw, file))
+        result = Scan(header=header, notes=notes, width=len(raw))
         _walk(reader, result, file, strict, dialect.delimiter, len(raw))
     if result.records == len(result.problems) and all(
         p.category == EMPTY_ROW for p in result.problems.values()

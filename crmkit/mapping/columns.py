@@ -125,6 +125,10 @@ def _assign_roles(mapping: Mapping, samples: dict[str, list[str]]) -> Mapping:
                 if mapping.object_type == "companies" and m.property == "website":
                     # The domain column, when there is one, is the better link key.
                     role = None if mapping.column_for("domain") else role
+                elif role == "company_domain" and _names_company_domain(mapping, roles):
+                    # A contact's own website yields to a column that says it is the company's
+                    # domain (HubSpot's "Associated Company Domain").
+                    role = None
             elif m.property is None:
                 words = parse_header(col, mapping.object_type).text
                 role = roles.get(normalize_header(col)) or roles.get(words)
@@ -143,6 +147,14 @@ def _assign_roles(mapping: Mapping, samples: dict[str, list[str]]) -> Mapping:
                         reason += f"; {m.reason}"
                 out[col] = ColumnMatch(col, m.property, max(m.confidence, 0.8), reason, role)
     return replace(mapping, columns=out)
+
+
+def _names_company_domain(mapping: Mapping, roles: dict[str, str]) -> bool:
+    """Some column without a property is headed as the company's domain."""
+    return any(
+        m.property is None and roles.get(normalize_header(col)) == "company_domain"
+        for col, m in mapping.columns.items()
+    )
 
 
 _ROLE_REASON = {

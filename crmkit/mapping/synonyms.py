@@ -231,12 +231,24 @@ ROLE_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "company_name": ("company", "company name", "organization", "organisation", "account",
                          "account name", "customer company", "client company",
                          "organization name", "requester organization"),
-        "company_domain": ("company domain", "domain", "company website", "website"),
+        # "Associated Company Domain": HubSpot-shaped exports (toofanCodes/hubspotdummydata)
+        "company_domain": (
+            "company domain",
+            "domain",
+            "company website",
+            "website",
+            "associated company domain",
+        ),
     },
     "contacts": {
         "full_name": ("name", "full name", "contact name", "person name", "display name",
                       "contact", "person"),
-        "company_domain": ("company domain", "company domain name", "account website"),
+        "company_domain": (
+            "company domain",
+            "company domain name",
+            "account website",
+            "associated company domain",
+        ),
     },
     "companies": {},
 }
@@ -323,7 +335,12 @@ def kind_of_unimported(object_type: str, header: str) -> tuple[str, str | None] 
         return "looks like an internal id: not imported (kept as the source id)", "source_id"
     for other, words in _OWN_ID_WORDS.items():
         for word in words:
-            if re.fullmatch(rf"{_RELATED}(?:{word}s?){_ID_SUFFIX}s?", norm) or norm == f"{word}id":
+            # HubSpot names a record's id "Record ID - Contact" and, in a contacts export with
+            # the associated company, the company's "Record ID - Company" (Shaftdog/Salesmod)
+            if re.fullmatch(rf"{_RELATED}(?:{word}s?){_ID_SUFFIX}s?", norm) or norm in (
+                f"{word}id",
+                f"record id {word}",
+            ):
                 if other == object_type:
                     return (
                         "looks like an internal id: not imported (kept as the source id)",

@@ -24,14 +24,23 @@ from typing import Any
 import pandas as pd
 
 from crmkit.issues import RowIssue
-from crmkit.plan.companies import AMBIGUOUS, NOT_FOUND, WEAK, CompanyIndex, resolve_companies
+from crmkit.plan.companies import (
+    AMBIGUOUS,
+    MATCHED,
+    NOT_FOUND,
+    WEAK,
+    CompanyIndex,
+    resolve_companies,
+)
 from crmkit.plan.keys import CONTACT_EMAIL, column, email_domains, emails
 from crmkit.plan.model import PlannedLink, PlannedRecord
+from crmkit.plan.normalize import normalize_domain
 from crmkit.prepare import EMAILS_IN_TEXT, PHONES_IN_TEXT
 
 COMPANY_NAME = "_company_name"
 CONTACT_NAME = "_contact_name"
 COMPANY_ID = "_company_id"
+COMPANY_DOMAIN = "_company_domain"
 _ID_LIST = re.compile(r"\s*[;,|]\s*")
 
 _CATEGORY = {
@@ -139,6 +148,12 @@ def link_contacts(index: CompanyIndex, frame: pd.DataFrame, keys: pd.Series, fil
     ``AccountId``, HubSpot's "Associated Company IDs"), else by email domain, then by the
     company name the contact row gives."""
     out = links_by_company_id(index, "contacts", frame, keys)
+    by_domain = links_by_company_domain(
+        index, "contacts", frame[~keys.index.isin(list(out.company_of_label))], keys
+    )
+    out.links.extend(by_domain.links)
+    out.company_of_label.update(by_domain.company_of_label)
+    out.company_of.update(by_domain.company_of)
     rest = ~keys.index.isin(list(out.company_of_label))
     names = company_names(frame)
     found = link_to_companies(
@@ -261,3 +276,30 @@ def first_item(value: object) -> str:
     if isinstance(value, str):
         return value.split(";")[0].split(",")[0]
     return ""
+
+
+def links_by_company_domain(
+    index: CompanyIndex, from_type: str, frame: pd.DataFrame, keys: pd.Series
+) -> Linked:
+    """Links to the planned company whose domain the row's company-domain column names.
+
+    HubSpot's exports give a contact's or ticket's company as "Associated Company Domain"
+    (toofanCodes/hubspotdummydata): as exact as an id, and a ticket's requester may have
+    a free-mail address or be created from the ticket with no company of its own. A domain no
+    planned company has, or several have, leaves the row to the other rules.
+    """
+    out = Linked()
+    cells = column(frame, COMPANY_DOMAIN)
+    cells = cells[cells != ""]
+    if cells.empty or not len(index):
+        return out
+    for label, cell in cells.items():
+        match = index.match_domain(normalize_domain(cell))
+        if match.status != MATCHED or match.key is None:
+            continue
+        key = str(keys.get(label))
+        out.links.append(PlannedLink(from_type, key, "companies", match.key, "company_domain"))
+        out.company_of_label[label] = match.key
+        if from_type == "contacts":
+            out.company_of[key] = match.key
+    return out

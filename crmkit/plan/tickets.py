@@ -18,6 +18,7 @@ from crmkit.plan.linking import (
     company_names,
     first_item,
     link_to_companies,
+    links_by_company_domain,
     links_by_company_id,
     phone_index,
     plan_warning,
@@ -130,7 +131,10 @@ def link_tickets(
         out.links.append(PlannedLink("tickets", key, "companies", company, "via_contact"))
     by_id = links_by_company_id(index, "tickets", frame, keys)  # Case.AccountId, organization_id
     out.links.extend(by_id.links)
-    rest = ~linkable & ~keys.index.isin(list(by_id.company_of_label))
+    unlinked = ~keys.index.isin([*by_id.company_of_label, *via.index])
+    by_domain = links_by_company_domain(index, "tickets", frame[unlinked], keys)
+    out.links.extend(by_domain.links)
+    rest = ~linkable & ~keys.index.isin([*by_id.company_of_label, *by_domain.company_of_label])
     if rest.any():
         names = company_names(frame)
         found = link_to_companies(

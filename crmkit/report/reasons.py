@@ -15,6 +15,7 @@ REASONS: dict[str, str] = {
     "MISSING_KEY": "No email or id to find the record by, so it cannot be written safely",
     "INVALID_EMAIL": "The email address is not valid",
     "INVALID_PHONE": "The phone number is not valid",
+    "PLACEHOLDER_VALUE": "A word for no value (null, n/a) was left out",
     "INVALID_DATE": "The date cannot be read",
     "INVALID_NUMBER": "The number cannot be read",
     "INVALID_INTEGER": "A whole number was expected",

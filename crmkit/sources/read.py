@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from crmkit.io import SourceTable
+from crmkit.io import SourceTable, header_notes
 from crmkit.sources.discover import Discovery, Source
 from crmkit.sources.jsonrecords import is_json, read_json
 
@@ -49,7 +49,8 @@ def read_sources(discovery: Discovery) -> SourceTables:
         out.users.update(_users(read_source(source)))
     for object_type in discovery.object_types():
         for source in discovery.of(object_type):
-            if _plain_csv(source):
+            if _plain_csv(source):  # read later, in chunks; what its header needs said, now
+                out.notes.extend(f"{source.path.name}: {n}" for n in header_notes(source.path))
                 out.tables.setdefault(object_type, []).append(source.path)
                 continue
             table = _shaped(source, read_source(source), out)

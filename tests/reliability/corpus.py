@@ -79,11 +79,11 @@ CASES: tuple[Case, ...] = (
         lambda: _lines(CONTACTS, "C1,A\x00n,Lee,a@x.example,,Lead"),
         error="NUL",
     ),
-    Case(
+    Case(  # HubSpot's contacts export with the associated company repeats header names
         "duplicate_headers",
         "contacts.csv",
         lambda: _lines("Email,First Name,Email", "a@x.example,Ann,b@x.example"),
-        error="Email",
+        rows=1,
     ),
     Case(
         "blank_header",
