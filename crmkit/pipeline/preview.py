@@ -49,6 +49,7 @@ class Preview:
     reads: int = 0
     writes: int = 0
     daily_remaining: int | None = None
+    portal_id: str | None = None
 
     def counts(self, object_type: str, origin: str = "file") -> dict[str, int]:
         out = dict.fromkeys(ACTION_COUNTS.values(), 0)
@@ -95,6 +96,8 @@ def preview_run(run: Run, plan: ImportPlan) -> None:
     """The dry run's comparison with the portal, into the run's report and summary."""
     target, reason = preview_target(run.options)
     found = run_preview(run.options, plan, run.run_dir) if target else None
+    if found is not None:  # the report names the portal the preview compared with
+        run.target, run.portal_id = found.target, found.portal_id
     extras = preview_extras(found, reason, run.options)
     merge(run.extras, extras)
     run.notes += preview_lines(extras)
@@ -122,12 +125,13 @@ def run_preview(options: ImportOptions, plan: ImportPlan, run_dir: Path) -> Prev
         timeout_s=options.timeout_s,
     )
     with client:
+        portal = client.account_details().get("portalId")
         reader = PortalReader(client)
         policy = check_policy(options.update_policy)
         diffs = compare_plan(
             reader, plan, policy=policy, columns=column_policies(options.mapping_file)
         )
-        result = Preview(target, diffs)
+        result = Preview(target, diffs, portal_id=str(portal) if portal else None)
         result.origins = {
             (t, r.key): r.origin for t in RECORD_TYPES for r in plan.records.get(t, [])
         }

@@ -87,6 +87,12 @@ def test_optional_sections_appear_where_the_run_made_them(
     assert "verify" not in reports["p"]
 
 
+def test_a_preview_names_the_portal_it_compared_with(reports: dict[str, dict[str, Any]]) -> None:
+    """A dry run against a portal reports that portal (URL and hub id), like the import."""
+    assert reports["p"]["target"] == reports["i"]["target"]
+    assert reports["p"]["portal_id"] == reports["i"]["portal_id"] is not None
+
+
 def test_the_checker_catches_an_undeclared_key() -> None:
     """The check can fail: an extra key or a wrong type is named."""
     wrong: dict[str, Any] = {"checked": 1, "matched": "1", "mismatched": 0, "missing": 0}
