@@ -7,6 +7,7 @@ refusal) ends with a one-line message and exit code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -47,15 +48,14 @@ def _cmd_import(args: argparse.Namespace) -> int:
     from crmkit.pipeline import ImportOptions, run_import
 
     sources = tuple((t, f) for t in ("companies", "contacts", "tickets") for f in getattr(args, t))
-    if args.resume is None:  # each decision on the files, before the plan
+    discovery = None
+    if args.resume is None:  # each decision on the files, before the plan (which reuses them)
         from crmkit.sources import discover
 
         overrides = {t: [f for k, f in sources if k == t] for t, _ in sources}
-        try:
-            lines = discover(args.data, overrides).lines()
-        except CrmkitError:
-            lines = []  # the run says what is wrong, in its order (the token first)
-        for line in lines:
+        with contextlib.suppress(CrmkitError):  # the run says what is wrong, token first
+            discovery = discover(args.data, overrides)
+        for line in discovery.lines() if discovery else []:
             print(line)
     result = run_import(
         ImportOptions(
@@ -76,6 +76,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
             strict=args.strict,
             update_policy=args.update_policy,
             compare=not args.no_compare,
+            discovery=discovery,
         )
     )
     print(result.summary_text, end="")

@@ -102,6 +102,7 @@ def prepare_folder(
     sources: Overrides | None = None,
     date_order: str | None = None,
     strict: bool = False,
+    discovery: Discovery | None = None,
 ) -> Prepared:
     """Prepare every file ``data_dir`` holds for companies, contacts and tickets.
 
@@ -112,11 +113,13 @@ def prepare_folder(
     day/month order nothing in the file can tell (:mod:`crmkit.coerce.dateorder`).
     ``strict`` rejects a row for any bad value; by default a bad value that does not make the
     row unsafe to write is left out and the row kept (:mod:`crmkit.rejection`).
+    ``discovery``: the placement the caller already printed (the CLI), so files are looked at
+    once per import; None discovers here.
     """
     from crmkit.mapping.files import check_columns
     from crmkit.sources import combine, discover, read_sources
 
-    discovery = discover(data_dir, sources)
+    discovery = discovery or discover(data_dir, sources)
     found = discovery.object_types()
     schemas = {t: schema_of(t, schema_for) for t in found}
     sections = _sections(mapping_file, schemas)

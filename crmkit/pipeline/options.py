@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,6 +13,7 @@ from crmkit.errors import ConfigError
 
 if TYPE_CHECKING:
     from crmkit.hubspot import RetryPolicy
+    from crmkit.sources import Discovery
 
 DEFAULT_TARGET = "https://api.hubapi.com"
 """A real run without ``--target`` writes to HubSpot itself; tests and the demo pass the sandbox."""
@@ -57,6 +58,10 @@ class ImportOptions:
     sources: tuple[tuple[str, str], ...] = ()
     """``(object_type, file)`` from ``--companies/--contacts/--tickets FILE``: always win over
     what discovery would place (``crmkit.sources.discover``)."""
+
+    discovery: Discovery | None = field(default=None, compare=False, repr=False)
+    """The placement of ``sources`` and ``data_dir`` the CLI already printed: prepared as is,
+    so a workbook is not opened twice (None: the run discovers; never stored in the journal)."""
 
     def source_overrides(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}

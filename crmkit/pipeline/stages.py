@@ -96,6 +96,7 @@ def _make_plan(run: Run) -> ImportPlan:
         sources=run.options.source_overrides(),
         date_order=run.options.date_order,
         strict=run.options.strict,
+        discovery=run.options.discovery,
     )
     from crmkit.sources.owners import resolve_owners
 
