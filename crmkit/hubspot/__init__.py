@@ -8,8 +8,10 @@ from crmkit.hubspot.endpoints import (
     OBJECT_TYPE_IDS,
     PRIMARY_ASSOCIATION_TYPE_IDS,
 )
-from crmkit.hubspot.isolation import InputFailure, InputOutcome, write_isolated
+from crmkit.hubspot.isolation import write_isolated
 from crmkit.hubspot.limiter import RateLimiter
+from crmkit.hubspot.link_isolation import associate_isolated
+from crmkit.hubspot.outcome import WriteOutcome
 from crmkit.hubspot.policy import RateLimitPolicy, RetryPolicy
 from crmkit.hubspot.responses import ApiResponse, BatchResult
 from crmkit.hubspot.stats import ClientStats, RequestEvent
@@ -24,14 +26,14 @@ __all__ = [
     "BatchResult",
     "ClientStats",
     "HubSpotClient",
-    "InputFailure",
-    "InputOutcome",
     "RateLimitPolicy",
     "RateLimiter",
     "RedactingFilter",
     "RequestEvent",
     "RetryPolicy",
     "Secret",
+    "WriteOutcome",
+    "associate_isolated",
     "redact",
     "token_from_env",
     "write_isolated",

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from crmkit.errors import HubSpotError
 from crmkit.hubspot.endpoints import MAX_BATCH_INPUTS
+from crmkit.hubspot.outcome import TRANSIENT_EXHAUSTED, WriteOutcome
 from crmkit.hubspot.responses import (
     BatchResult,
     code_of,
@@ -34,7 +34,6 @@ from crmkit.hubspot.responses import (
 log = logging.getLogger("crmkit.hubspot")
 
 TRACE_KEY = "objectWriteTraceId"
-TRANSIENT_EXHAUSTED = "TRANSIENT_EXHAUSTED"
 WRITE_ACTIONS = ("create", "upsert", "update", "archive")
 
 
@@ -52,30 +51,6 @@ class BatchWriter(Protocol):
     ) -> BatchResult: ...
 
 
-@dataclass(frozen=True)
-class InputFailure:
-    """Why HubSpot refused one input, in its own words."""
-
-    category: str
-    message: str
-    code: str | None = None
-    status: int | None = None
-    existing_id: str | None = None
-
-
-@dataclass(frozen=True)
-class InputOutcome:
-    """What became of one input: written (``id``, ``new``) or refused (``error``)."""
-
-    trace_id: str
-    ok: bool
-    id: str | None = None
-    new: bool | None = None
-    result: dict[str, Any] | None = None
-    error: InputFailure | None = None
-    attempts: int = 0
-
-
 Item = tuple[str, dict[str, Any]]
 
 
@@ -87,7 +62,7 @@ def write_isolated(
     *,
     id_property: str | None = None,
     use_trace_ids: bool = True,
-) -> list[InputOutcome]:
+) -> list[WriteOutcome]:
     """Write ``inputs`` and return one outcome per input, in input order.
 
     Each input's ``objectWriteTraceId`` (the caller's source-row key) names its outcome; an
@@ -107,7 +82,7 @@ def write_isolated(
     if len(set(traces)) != len(traces):
         raise ValueError("every input needs a unique objectWriteTraceId")
     writer = _Isolator(client, object_type, action, id_property, use_trace_ids)
-    outcomes: dict[str, InputOutcome] = {}
+    outcomes: dict[str, WriteOutcome] = {}
     for start in range(0, len(items), MAX_BATCH_INPUTS):
         outcomes.update(writer.send(items[start : start + MAX_BATCH_INPUTS]))
     return [outcomes[trace] for trace in traces]
@@ -128,7 +103,7 @@ class _Isolator:
         self.id_property = id_property
         self.use_trace_ids = use_trace_ids
 
-    def send(self, chunk: list[Item]) -> dict[str, InputOutcome]:
+    def send(self, chunk: list[Item]) -> dict[str, WriteOutcome]:
         payload = [self._payload(item) for _, item in chunk]
         try:
             result = self.client.batch(
@@ -139,19 +114,13 @@ class _Isolator:
                 raise
             if exc.transient:
                 log.warning("batch of %d gave up after retries: %s", len(chunk), exc.message)
-                failure = _failure_from_exc(exc, TRANSIENT_EXHAUSTED)
             elif len(chunk) > 1 and _splittable(exc):
                 log.info("batch of %d refused whole (%s); splitting", len(chunk), exc.status)
                 return self._split(chunk)
-            else:
-                failure = _failure_from_exc(exc, exc.category or "ERROR")
-            return {
-                trace: InputOutcome(trace, False, error=failure, attempts=exc.attempts)
-                for trace, _ in chunk
-            }
+            return {trace: _refused_whole(trace, exc) for trace, _ in chunk}
         return self._match(chunk, result)
 
-    def _split(self, chunk: list[Item]) -> dict[str, InputOutcome]:
+    def _split(self, chunk: list[Item]) -> dict[str, WriteOutcome]:
         middle = len(chunk) // 2
         outcomes = self.send(chunk[:middle])
         outcomes.update(self.send(chunk[middle:]))
@@ -162,19 +131,17 @@ class _Isolator:
             return item
         return {k: v for k, v in item.items() if k != TRACE_KEY}
 
-    def _match(self, chunk: list[Item], result: BatchResult) -> dict[str, InputOutcome]:
+    def _match(self, chunk: list[Item], result: BatchResult) -> dict[str, WriteOutcome]:
         """Pair answers with inputs: errors by trace id; results by trace id, key, or order."""
         known = {trace for trace, _ in chunk}
-        outcomes: dict[str, InputOutcome] = {}
+        outcomes: dict[str, WriteOutcome] = {}
         unattributed: list[dict[str, Any]] = []
         for error in result.errors:
             named = [t for t in trace_ids_of(error) if t in known]
             if not named:
                 unattributed.append(error)
             for trace in named:
-                outcomes[trace] = InputOutcome(
-                    trace, False, error=_failure_from_body(error), attempts=result.attempts
-                )
+                outcomes[trace] = _refused(trace, error, result.attempts)
         pending = [(trace, item) for trace, item in chunk if trace not in outcomes]
         free = list(result.results)
         for trace, record in self._pair(pending, free):
@@ -185,17 +152,14 @@ class _Isolator:
         if unattributed and len(leftover) > 1 and self.action != "create":
             outcomes.update(self._split(leftover))
         elif unattributed:
-            failure = _failure_from_body(unattributed[0])
             for trace, _ in leftover:
-                outcomes[trace] = InputOutcome(
-                    trace, False, error=failure, attempts=result.attempts
-                )
+                outcomes[trace] = _refused(trace, unattributed[0], result.attempts)
         else:
             for trace, item in leftover:
                 # Accepted without a result we can pair (archive answers 204 with no body).
                 known_id = str(item["id"]) if self.action in ("update", "archive") else None
-                outcomes[trace] = InputOutcome(
-                    trace, True, id=known_id, new=self._new(None), attempts=result.attempts
+                outcomes[trace] = WriteOutcome(
+                    trace, self._landed(None), known_id, attempts=result.attempts
                 )
         return outcomes
 
@@ -251,24 +215,21 @@ class _Isolator:
     def _by_object_id(self) -> bool:
         return self.id_property in (None, "hs_object_id") and self.action == "update"
 
-    def _new(self, record: Mapping[str, Any] | None) -> bool | None:
+    def _landed(self, record: Mapping[str, Any] | None) -> Literal["created", "updated"]:
+        """``created`` when HubSpot (or a create) says the record is new, else ``updated``."""
         if record is not None and isinstance(record.get("new"), bool):
-            return bool(record["new"])
-        if self.action == "create":
-            return True
-        if self.action in ("update", "archive"):
-            return False
-        return None
+            return "created" if record["new"] else "updated"
+        return "created" if self.action == "create" else "updated"
 
-    def _success(self, trace: str, record: dict[str, Any], attempts: int) -> InputOutcome:
+    def _success(self, trace: str, record: dict[str, Any], attempts: int) -> WriteOutcome:
         record_id = record.get("id")
-        return InputOutcome(
+        created_at = record.get("createdAt")
+        return WriteOutcome(
             trace,
-            True,
-            id=str(record_id) if record_id is not None else None,
-            new=self._new(record),
-            result=record,
+            self._landed(record),
+            str(record_id) if record_id is not None else None,
             attempts=attempts,
+            created_at=str(created_at) if created_at else None,
         )
 
 
@@ -277,23 +238,32 @@ def _splittable(exc: HubSpotError) -> bool:
     return exc.status is not None and 400 <= exc.status < 500 and exc.status not in (401, 403, 429)
 
 
-def _failure_from_exc(exc: HubSpotError, category: str) -> InputFailure:
+def _refused_whole(trace: str, exc: HubSpotError) -> WriteOutcome:
+    """An input of a batch the client gave up on: retries ran out (``sent``) or refused."""
     body = exc.body or {}
-    return InputFailure(
-        category=category,
+    exhausted = exc.transient
+    return WriteOutcome(
+        trace,
+        "sent" if exhausted else "failed",
+        category=TRANSIENT_EXHAUSTED if exhausted else exc.category or "ERROR",
         message=exc.message,
-        code=code_of(body) or (exc.category if category == TRANSIENT_EXHAUSTED else None),
+        attempts=exc.attempts,
+        code=code_of(body) or (exc.category if exhausted else None),
         status=exc.status,
         existing_id=existing_id_of(body) or getattr(exc, "existing_id", None),
     )
 
 
-def _failure_from_body(error: Mapping[str, Any]) -> InputFailure:
+def _refused(trace: str, error: Mapping[str, Any], attempts: int) -> WriteOutcome:
+    """An input HubSpot refused by name in a 207 (or the batch's one unnamed error)."""
     message = error.get("message")
     category = error.get("category")
-    return InputFailure(
+    return WriteOutcome(
+        trace,
+        "failed",
         category=str(category) if category else "ERROR",
         message=str(message) if message else "HubSpot refused this input",
+        attempts=attempts,
         code=code_of(error),
         status=status_of(error),
         existing_id=existing_id_of(error),

@@ -10,15 +10,23 @@ from __future__ import annotations
 from typing import Any
 
 from crmkit import RECORD_TYPES
+from crmkit.hubspot.outcome import WriteOutcome, WriteState
 from crmkit.pipeline.batchloop import Answered, send_batches
 from crmkit.pipeline.executor import chunked
 from crmkit.pipeline.journal import LinkOutcome
 from crmkit.pipeline.run import Run, real
 from crmkit.pipeline.states import LinkState
-from crmkit.pipeline.write_contract import LinkResult
 from crmkit.plan.model import ImportPlan
 
 NOT_IMPORTED = "ENDPOINT_NOT_IMPORTED"
+_LINK_STATES: dict[WriteState, LinkState] = {
+    "created": "created",
+    "updated": "created",
+    "unchanged": "created",
+    "failed": "failed",
+    "sent": "sent",
+}
+"""A link that was there already (unchanged) is as good as made."""
 LinkBatch = tuple[tuple[str, str], list[tuple[dict[str, Any], str, str]]]
 
 
@@ -56,17 +64,22 @@ def import_associations(run: Run, plan: ImportPlan) -> int:
     if not total:
         return 0
 
-    def send(batch: LinkBatch) -> list[LinkResult]:
+    def send(batch: LinkBatch) -> list[WriteOutcome]:
         (from_type, to_type), chunk = batch
         return writer.associate(from_type, to_type, [(f, t) for _, f, t in chunk])
 
-    def journal_answer(answered: Answered[LinkBatch, list[LinkResult]]) -> tuple[int, int]:
+    def journal_answer(answered: Answered[LinkBatch, list[WriteOutcome]]) -> tuple[int, int]:
         (from_type, to_type), chunk = answered.item
-        results = {r.index: r for r in answered.result}
+        results = answered.result
         outcomes = []
-        for index, (link, _, _) in enumerate(chunk):
-            result = results.get(index) or LinkResult(index, "sent", "NO_OUTCOME", "no result")
-            outcomes.append(_link_outcome(link, result.state, result.category, result.message))
+        for index, (link, from_id, to_id) in enumerate(chunk):
+            result = (
+                results[index]
+                if index < len(results)
+                else WriteOutcome(f"{from_id}->{to_id}", "sent", None, "NO_OUTCOME", "no result")
+            )
+            state = _LINK_STATES[result.state]
+            outcomes.append(_link_outcome(link, state, result.category, result.message))
         ok = sum(1 for o in outcomes if o.state == "created")
         row = answered.row(f"{from_type}->{to_type}", "associate", len(outcomes), ok, 1)
         journal.record_links(row, outcomes, answered.stats)

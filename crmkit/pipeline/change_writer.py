@@ -15,18 +15,17 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from crmkit.hubspot.outcome import WriteOutcome, WriteState
 from crmkit.pipeline.before_images import BeforeImages
 from crmkit.pipeline.compare import RecordDiff, UpdatePolicy, diff_record
 from crmkit.pipeline.hubspot_writer import HubSpotWriter
 from crmkit.pipeline.options import ImportOptions
 from crmkit.pipeline.portal_read import PortalReader
 from crmkit.pipeline.preview import diff_all
-from crmkit.pipeline.states import RecordState
 from crmkit.pipeline.update_policy import ColumnPolicies, check_policy, column_policies
-from crmkit.pipeline.write_contract import LinkResult, RecordOutcome
 from crmkit.plan.model import PlannedRecord
 
-_DONE: dict[str, RecordState] = {"create": "created", "update": "updated"}
+_DONE: dict[str, WriteState] = {"create": "created", "update": "updated"}
 
 
 class ChangeOnlyWriter:
@@ -49,7 +48,7 @@ class ChangeOnlyWriter:
     def __getattr__(self, name: str) -> Any:  # schema_for, ensure_import_keys, client, …
         return getattr(self.inner, name)
 
-    def write(self, object_type: str, records: Sequence[PlannedRecord]) -> list[RecordOutcome]:
+    def write(self, object_type: str, records: Sequence[PlannedRecord]) -> list[WriteOutcome]:
         if not records:
             return []
         if object_type in getattr(self.inner, "new_key_types", ()):
@@ -58,7 +57,7 @@ class ChangeOnlyWriter:
             diffs = diff_all(self.reader, object_type, list(records), self.policy, self.columns)
         earlier = self.images.images(object_type)
         self.images.save(diffs)
-        outcomes: list[RecordOutcome] = []
+        outcomes: list[WriteOutcome] = []
         to_send: list[PlannedRecord] = []
         for record, diff in zip(records, diffs, strict=True):
             if diff.action == "unchanged":
@@ -68,28 +67,31 @@ class ChangeOnlyWriter:
         outcomes += self.inner.write(object_type, to_send)
         return outcomes
 
-    def _unchanged(self, diff: RecordDiff, image: Any) -> RecordOutcome:
+    def _unchanged(self, diff: RecordDiff, image: Any) -> WriteOutcome:
         """Unchanged now; but a record this run wrote before a crash keeps that outcome."""
-        state: RecordState = "unchanged"
+        state: WriteState = "unchanged"
         if image is not None and image.action in _DONE:
             state = _DONE[image.action]
-        return RecordOutcome(diff.key, state, diff.hubspot_id)
+        return WriteOutcome(diff.key, state, diff.hubspot_id)
 
     def associate(
         self, from_type: str, to_type: str, pairs: Sequence[tuple[str, str]]
-    ) -> list[LinkResult]:
+    ) -> list[WriteOutcome]:
         # A link can only exist already between two records that existed before the run.
         before = self.images.preexisting_ids()
         maybe = [(f, t) for f, t in pairs if (from_type, f) in before and (to_type, t) in before]
         existing = self.reader.links(from_type, to_type, [f for f, _ in maybe]) if maybe else set()
         self.images.save_links(from_type, to_type, pairs, existing)
         new = [(i, pair) for i, pair in enumerate(pairs) if pair not in existing]
-        results = {i: LinkResult(i, "created") for i, pair in enumerate(pairs) if pair in existing}
+        results = {
+            i: WriteOutcome(f"{f}->{t}", "created")
+            for i, (f, t) in enumerate(pairs)
+            if (f, t) in existing
+        }
         if new:
             sent = self.inner.associate(from_type, to_type, [pair for _, pair in new])
-            for result in sent:
-                index = new[result.index][0]
-                results[index] = replace(result, index=index)
+            for (index, _), result in zip(new, sent, strict=True):
+                results[index] = result
         return [results[i] for i in range(len(pairs))]
 
     def archive(self, object_type: str, ids: Sequence[str]) -> None:

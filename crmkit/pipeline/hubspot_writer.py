@@ -1,28 +1,30 @@
 """The Writer over crmkit's HubSpot client: upserts with per-record isolation, v4 associations.
 
-Outcomes are sorted for the journal here: HubSpot's refusal of one input is ``failed`` (fix the
-data); a batch whose transient retries ran out is ``sent`` (outcome unknown: resume sends it
-again, safely, because every write is an upsert on a unique key).
+The client layer isolates bad inputs and links (:mod:`crmkit.hubspot.isolation`,
+:mod:`crmkit.hubspot.link_isolation`); here its outcomes are named by record key for the
+journal: HubSpot's refusal of one input is ``failed`` (fix the data); a batch whose transient
+retries ran out is ``sent`` (outcome unknown: resume sends it again, safely, because every
+write is an upsert on a unique key).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import replace
 
 from crmkit.errors import (
     AuthError,
     ConfigError,
-    HubSpotError,
     HubSpotValidationError,
     NotAnApiError,
     NotFoundError,
 )
 from crmkit.hubspot import HubSpotClient, RateLimitPolicy, token_from_env, write_isolated
-from crmkit.hubspot.isolation import TRANSIENT_EXHAUSTED, InputOutcome
+from crmkit.hubspot.link_isolation import associate_isolated
+from crmkit.hubspot.outcome import WriteOutcome
 from crmkit.pipeline.options import MAX_BATCH, ImportOptions
-from crmkit.pipeline.write_contract import LinkResult, RecordOutcome, created_since, upsert_input
+from crmkit.pipeline.write_contract import created_since, upsert_input
 from crmkit.plan.model import PlannedRecord
 from crmkit.schema import IMPORT_KEY_PROPERTY, Schema, import_key_definition
 
@@ -45,7 +47,7 @@ class HubSpotWriter:
         """Types whose import-key property this writer created: no record can hold a key yet."""
 
     # records -----------------------------------------------------------------------------
-    def write(self, object_type: str, records: Sequence[PlannedRecord]) -> list[RecordOutcome]:
+    def write(self, object_type: str, records: Sequence[PlannedRecord]) -> list[WriteOutcome]:
         if not records:
             return []
         if object_type == "notes" and not self._notes_keyed:
@@ -61,68 +63,20 @@ class HubSpotWriter:
             for record, outcome in zip(records, outcomes, strict=True)
         ]
 
-    def _outcome(self, key: str, outcome: InputOutcome) -> RecordOutcome:
-        attempts = max(1, outcome.attempts)
-        if outcome.ok:
-            created_at = (outcome.result or {}).get("createdAt")
-            created = outcome.new is True or created_since(created_at, self.run_started)
-            return RecordOutcome(
-                key, "created" if created else "updated", outcome.id, None, None, attempts
-            )
-        error = outcome.error
-        if error is None:
-            return RecordOutcome(key, "sent", None, "UNKNOWN", "no answer for this input", attempts)
-        if error.category == TRANSIENT_EXHAUSTED:
-            return RecordOutcome(key, "sent", None, TRANSIENT_EXHAUSTED, error.message, attempts)
-        category = error.code or error.category
-        return RecordOutcome(key, "failed", None, category, error.message, attempts)
+    def _outcome(self, key: str, outcome: WriteOutcome) -> WriteOutcome:
+        """Named by the record's key; ``created`` if this run made it (a lost answer's retry
+        says ``new: false``); a refusal journaled by HubSpot's most specific word."""
+        if outcome.state == "updated" and created_since(outcome.created_at, self.run_started):
+            return replace(outcome, key=key, state="created")
+        if outcome.state == "failed":
+            return replace(outcome, key=key, category=outcome.code or outcome.category)
+        return replace(outcome, key=key)
 
     # associations ------------------------------------------------------------------------
     def associate(
         self, from_type: str, to_type: str, pairs: Sequence[tuple[str, str]]
-    ) -> list[LinkResult]:
-        results: dict[int, LinkResult] = {}
-        self._associate(from_type, to_type, list(enumerate(pairs)), results)
-        return [results[i] for i in range(len(pairs))]
-
-    def _associate(
-        self,
-        from_type: str,
-        to_type: str,
-        items: list[tuple[int, tuple[str, str]]],
-        out: dict[int, LinkResult],
-    ) -> None:
-        try:
-            answer = self.client.associate(from_type, to_type, [pair for _, pair in items])
-        except HubSpotError as exc:
-            if exc.stops_run:
-                raise
-            if exc.transient:
-                for index, _ in items:
-                    out[index] = LinkResult(index, "sent", TRANSIENT_EXHAUSTED, exc.message)
-            elif len(items) > 1 and exc.status is not None and 400 <= exc.status < 500:
-                middle = len(items) // 2
-                self._associate(from_type, to_type, items[:middle], out)
-                self._associate(from_type, to_type, items[middle:], out)
-            else:
-                for index, _ in items:
-                    out[index] = LinkResult(index, "failed", exc.category or "ERROR", exc.message)
-            return
-        made = {_pair_of(r) for r in answer.results}
-        for index, (from_id, to_id) in items:
-            if not answer.errors or (from_id, to_id) in made:
-                out[index] = LinkResult(index, "created")
-                continue
-            error = _error_for(answer.errors, from_id, to_id)
-            if error is None:  # neither made nor refused by name: unknown, try again later
-                out[index] = LinkResult(index, "sent", "NO_OUTCOME", "no result for this link")
-            else:
-                out[index] = LinkResult(
-                    index,
-                    "failed",
-                    str(error.get("category") or "ERROR"),
-                    str(error.get("message") or "HubSpot refused this association"),
-                )
+    ) -> list[WriteOutcome]:
+        return associate_isolated(self.client, from_type, to_type, pairs)
 
     # rollback ----------------------------------------------------------------------------
     def archive(self, object_type: str, ids: Sequence[str]) -> None:
@@ -208,35 +162,3 @@ def connect(target: str, options: ImportOptions, *, run_started: float) -> HubSp
     writer = HubSpotWriter(client, run_started=run_started)
     writer.ensure_import_keys()
     return writer
-
-
-def _pair_of(result: Mapping[str, Any]) -> tuple[str, str]:
-    """(from id, to id) of one association result, in v4's two answer shapes."""
-    if "fromObjectId" in result:
-        return str(result.get("fromObjectId")), str(result.get("toObjectId"))
-    src, dst = result.get("from"), result.get("to")
-    return (
-        str(src.get("id")) if isinstance(src, Mapping) else "",
-        str(dst.get("id")) if isinstance(dst, Mapping) else "",
-    )
-
-
-def _error_for(errors: list[dict[str, Any]], from_id: str, to_id: str) -> Mapping[str, Any] | None:
-    """The error naming this pair's ids; else the first error that names no ids at all."""
-    anonymous: list[dict[str, Any]] = []
-    for error in errors:
-        context = error.get("context")
-        context = context if isinstance(context, Mapping) else {}
-        froms = {str(v) for v in _as_list(context.get("fromObjectId"))}
-        tos = {str(v) for v in _as_list(context.get("toObjectId"))}
-        if from_id in froms or to_id in tos:
-            return error
-        if not froms and not tos:
-            anonymous.append(error)
-    return anonymous[0] if anonymous else None
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]

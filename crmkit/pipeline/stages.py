@@ -19,6 +19,7 @@ from contextlib import contextmanager
 
 from crmkit import RECORD_TYPES
 from crmkit.errors import DailyLimitReached, HubSpotError, InternalError
+from crmkit.hubspot.outcome import WriteOutcome
 from crmkit.killpoints import killpoint
 from crmkit.pipeline.associate import import_associations
 from crmkit.pipeline.batchloop import Answered, send_batches
@@ -31,7 +32,7 @@ from crmkit.pipeline.progress import StageBar
 from crmkit.pipeline.quota import announce_quota
 from crmkit.pipeline.run import Run, WriterFactory, abandon_run, finish_run, real, start_run
 from crmkit.pipeline.runfolder import write_atomically
-from crmkit.pipeline.write_contract import RecordOutcome, fingerprint, trace_id
+from crmkit.pipeline.write_contract import fingerprint, trace_id
 from crmkit.plan.model import ImportPlan, PlannedRecord
 
 log = logging.getLogger("crmkit.pipeline")
@@ -129,7 +130,7 @@ def import_objects(run: Run, plan: ImportPlan, object_type: str) -> int:
     pending = [by_key[k] for k in journal.pending_keys(object_type) if k in by_key]
 
     def journal_answer(
-        answered: Answered[list[PlannedRecord], list[RecordOutcome]],
+        answered: Answered[list[PlannedRecord], list[WriteOutcome]],
     ) -> tuple[int, int]:
         outcomes = _complete(answered.item, answered.result)
         ok = sum(1 for o in outcomes if o.state in ("created", "updated", "unchanged"))
@@ -157,12 +158,12 @@ def import_objects(run: Run, plan: ImportPlan, object_type: str) -> int:
     return len(pending)
 
 
-def _complete(records: list[PlannedRecord], outcomes: list[RecordOutcome]) -> list[RecordOutcome]:
+def _complete(records: list[PlannedRecord], outcomes: list[WriteOutcome]) -> list[WriteOutcome]:
     """One outcome per record: a record the writer did not answer for stays unknown (sent)."""
     by_key = {o.key: o for o in outcomes}
     return [
         by_key.get(r.key)
-        or RecordOutcome(r.key, "sent", None, "NO_OUTCOME", "no result came back for this input")
+        or WriteOutcome(r.key, "sent", None, "NO_OUTCOME", "no result came back for this input")
         for r in records
     ]
 

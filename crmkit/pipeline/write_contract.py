@@ -10,48 +10,24 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from crmkit.pipeline.states import LinkState, RecordState
+from crmkit.hubspot.outcome import WriteOutcome
 from crmkit.plan.model import PlannedRecord
-
-
-@dataclass(frozen=True)
-class RecordOutcome:
-    """How one record's write ended: ``created``, ``updated``, ``failed`` (refused) or
-    ``sent`` (outcome unknown after the retries: it may have landed; resume sends it again)."""
-
-    key: str
-    state: RecordState
-    hubspot_id: str | None = None
-    category: str | None = None
-    message: str | None = None
-    attempts: int = 1
-
-
-@dataclass(frozen=True)
-class LinkResult:
-    """How one association ended: ``created``, ``failed``, or ``sent`` (unknown, retry)."""
-
-    index: int
-    state: LinkState
-    category: str | None = None
-    message: str | None = None
 
 
 class Writer(Protocol):
     """What the pipeline needs from a portal connection."""
 
-    def write(self, object_type: str, records: Sequence[PlannedRecord]) -> list[RecordOutcome]:
-        """Upsert the records (≤ 100, distinct keys); one outcome per record, any order."""
+    def write(self, object_type: str, records: Sequence[PlannedRecord]) -> list[WriteOutcome]:
+        """Upsert the records (≤ 100, distinct keys); one outcome per record key, any order."""
         ...
 
     def associate(
         self, from_type: str, to_type: str, pairs: Sequence[tuple[str, str]]
-    ) -> list[LinkResult]:
-        """Associate (from_id, to_id) pairs; one result per pair (``index`` into ``pairs``)."""
+    ) -> list[WriteOutcome]:
+        """Associate (from_id, to_id) pairs; one outcome per pair, in pair order."""
         ...
 
     def archive(self, object_type: str, ids: Sequence[str]) -> None:

@@ -114,12 +114,12 @@ def test_one_invalid_email_among_a_hundred_still_writes_the_other_99(
         use_trace_ids=use_trace_ids,
     )
     failed = [o for o in outcomes if not o.ok]
-    assert [o.trace_id for o in failed] == ["contacts.csv:59"]
-    assert failed[0].error is not None
-    assert (failed[0].error.category, failed[0].error.code) == ("VALIDATION_ERROR", "INVALID_EMAIL")
+    assert [o.key for o in failed] == ["contacts.csv:59"]
+    assert failed[0].category is not None
+    assert (failed[0].category, failed[0].code) == ("VALIDATION_ERROR", "INVALID_EMAIL")
     written = stored(client)
     assert len(written) == 99
-    ids = {o.id for o in outcomes if o.ok}
+    ids = {o.hubspot_id for o in outcomes if o.ok}
     assert ids == {c["id"] for c in written}
     expected_calls = 1 if use_trace_ids else 15  # 1 + 2 per level of the binary search
     assert client.stats.requests == expected_calls + 1  # + the listing read-back
@@ -133,7 +133,7 @@ def test_conflicts_on_create_are_each_reported_with_the_existing_id(client: HubS
         client.batch("contacts", "create", fresh)
     outcomes = write_isolated(client, "contacts", "create", fresh, use_trace_ids=False)
     assert [o.ok for o in outcomes] == [False, False, True, True]
-    assert [o.error.existing_id for o in outcomes if o.error] == [
+    assert [o.existing_id for o in outcomes if not o.ok] == [
         existing["dup0@example.com"],
         existing["dup1@example.com"],
     ]
@@ -162,8 +162,9 @@ def test_upsert_companies_by_the_import_key(client: HubSpotClient) -> None:
     ]
     first = write_isolated(client, "companies", "upsert", items, id_property="crmkit_import_key")
     second = write_isolated(client, "companies", "upsert", items, id_property="crmkit_import_key")
-    assert [o.new for o in first] == [True] * 3 and [o.new for o in second] == [False] * 3
-    assert [o.id for o in first] == [o.id for o in second]
+    assert [o.state for o in first] == ["created"] * 3
+    assert [o.state for o in second] == ["updated"] * 3
+    assert [o.hubspot_id for o in first] == [o.hubspot_id for o in second]
     assert len(stored(client, "companies")) == 3
 
 

@@ -109,14 +109,14 @@ def test_multi_status_writes_the_good_and_reports_the_bad_in_one_call() -> None:
         portal, "contacts", "upsert", upserts(100, bad=[41]), id_property="email"
     )
     assert portal.calls == [100]
-    assert [o.trace_id for o in outcomes] == [f"row-{i + 2}" for i in range(100)]
+    assert [o.key for o in outcomes] == [f"row-{i + 2}" for i in range(100)]
     assert sum(o.ok for o in outcomes) == 99
     bad = outcomes[41]
-    assert not bad.ok and bad.error is not None
-    assert (bad.error.category, bad.error.status) == ("VALIDATION_ERROR", 400)
-    assert "p41 is invalid" in bad.error.message
+    assert not bad.ok and bad.category is not None
+    assert (bad.category, bad.status) == ("VALIDATION_ERROR", 400)
+    assert "p41 is invalid" in bad.message
     # Paired by the upsert key although the answers came back reversed.
-    assert outcomes[0].id == portal.contacts["p0@x.com"] and outcomes[0].new is True
+    assert outcomes[0].hubspot_id == portal.contacts["p0@x.com"] and outcomes[0].state == "created"
 
 
 @pytest.mark.parametrize(("size", "bad"), [(100, [41]), (100, [0, 99]), (37, [5, 6, 7]), (2, [1])])
@@ -131,7 +131,7 @@ def test_whole_batch_refusal_is_split_until_the_bad_inputs_stand_alone(
     failed = [i for i, o in enumerate(outcomes) if not o.ok]
     assert failed == bad
     assert len(portal.contacts) == size - len(bad)
-    assert all(o.error and o.error.category == "VALIDATION_ERROR" for o in outcomes if not o.ok)
+    assert all(o.category == "VALIDATION_ERROR" for o in outcomes if not o.ok)
     # A binary search: far fewer calls than one per input.
     assert len(portal.calls) <= 1 + 2 * len(bad) * (size.bit_length() + 1)
 
@@ -141,21 +141,21 @@ def test_every_conflict_is_found_although_hubspot_names_only_the_first() -> None
     emails = ["a@x.com", "b@x.com", "c@x.com", "d@x.com"]
     outcomes = write_isolated(portal, "contacts", "create", creates(emails), use_trace_ids=False)
     assert [o.ok for o in outcomes] == [True, False, True, False]
-    assert [o.error.existing_id for o in outcomes if o.error] == ["77", "88"]
-    assert [o.new for o in outcomes if o.ok] == [True, True]
+    assert [o.existing_id for o in outcomes if not o.ok] == ["77", "88"]
+    assert [o.state for o in outcomes if o.ok] == ["created", "created"]
 
 
 def test_more_than_a_hundred_inputs_go_a_hundred_at_a_time() -> None:
     portal = FakePortal()
     outcomes = write_isolated(portal, "contacts", "upsert", upserts(250), id_property="email")
     assert portal.calls == [100, 100, 50]
-    assert all(o.ok for o in outcomes) and len({o.id for o in outcomes}) == 250
+    assert all(o.ok for o in outcomes) and len({o.hubspot_id for o in outcomes}) == 250
 
 
 def test_inputs_without_trace_ids_are_named_by_position() -> None:
     items = [{"id": f"q{i}@x.com", "properties": {}} for i in range(3)]
     outcomes = write_isolated(FakePortal(), "contacts", "upsert", items, id_property="email")
-    assert [o.trace_id for o in outcomes] == ["0", "1", "2"]
+    assert [o.key for o in outcomes] == ["0", "1", "2"]
 
 
 def test_duplicate_trace_ids_are_refused() -> None:
@@ -170,8 +170,8 @@ def test_exhausted_retries_become_failed_outcomes_not_an_exception() -> None:
     portal.fail_with = ServerError("HubSpot answered 503", status=503)
     outcomes = write_isolated(portal, "contacts", "upsert", upserts(4), id_property="email")
     assert portal.calls == [4]
-    assert all(not o.ok and o.error and o.error.category == TRANSIENT_EXHAUSTED for o in outcomes)
-    assert outcomes[0].error and outcomes[0].error.status == 503
+    assert all(not o.ok and o.category == TRANSIENT_EXHAUSTED for o in outcomes)
+    assert outcomes[0].status == 503
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from crmkit.errors import DailyLimitReached
+from crmkit.hubspot.outcome import WriteOutcome
 from crmkit.issues import RowIssue
-from crmkit.pipeline.write_contract import LinkResult, RecordOutcome
 from crmkit.plan.model import ImportPlan, PlannedLink, PlannedRecord
 
 ID_PROPERTY = {
@@ -122,35 +122,35 @@ class FakeWriter:
                 raise DailyLimitReached("daily limit (fake)")
             self.calls += 1
 
-    def write(self, object_type: str, records: Sequence[PlannedRecord]) -> list[RecordOutcome]:
+    def write(self, object_type: str, records: Sequence[PlannedRecord]) -> list[WriteOutcome]:
         self._spend()
         out = []
         with self.lock:
             for rec in records:
                 if rec.key in self.invalid:
-                    out.append(RecordOutcome(rec.key, "failed", None, "INVALID_EMAIL", "bad"))
+                    out.append(WriteOutcome(rec.key, "failed", None, "INVALID_EMAIL", "bad"))
                     continue
                 if rec.key in self.flaky:
                     self.flaky.discard(rec.key)
-                    out.append(RecordOutcome(rec.key, "sent", None, "SERVER_ERROR", "500"))
+                    out.append(WriteOutcome(rec.key, "sent", None, "SERVER_ERROR", "500"))
                     continue
                 known = self.store.get((object_type, rec.key))
                 if known is None:
                     known = str(len(self.store) + 1000)
                     self.store[(object_type, rec.key)] = known
-                    out.append(RecordOutcome(rec.key, "created", known))
+                    out.append(WriteOutcome(rec.key, "created", known))
                 else:
-                    out.append(RecordOutcome(rec.key, "updated", known))
+                    out.append(WriteOutcome(rec.key, "updated", known))
         return out
 
     def associate(
         self, from_type: str, to_type: str, pairs: Sequence[tuple[str, str]]
-    ) -> list[LinkResult]:
+    ) -> list[WriteOutcome]:
         self._spend()
         with self.lock:
             for f, t in pairs:
                 self.links.add((from_type, f, to_type, t))
-        return [LinkResult(i, "created") for i in range(len(pairs))]
+        return [WriteOutcome(f"{f}->{t}", "created") for f, t in pairs]
 
     def archive(self, object_type: str, ids: Sequence[str]) -> None:
         with self.lock:
