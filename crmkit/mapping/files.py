@@ -273,54 +273,83 @@ def apply_overrides(
     if section is None:
         return mapping
     check_columns(section, {"the file": list(mapping.columns)})
-    schema = schema or Schema.bundled(mapping.object_type)
-    columns = dict(mapping.columns)
-    values = {c: dict(v) for c, v in mapping.values.items()}
-    unmatched = {c: list(v) for c, v in mapping.unmatched_values.items()}
-    suggestions = {c: dict(v) for c, v in mapping.suggestions.items()}
+    draft = _Draft.of(mapping)
     for col, prop in section.columns.items():
-        if col not in columns:
-            continue
+        if col in draft.columns:
+            draft.give_property(col, prop)
+    for col, role in section.roles.items():
+        if col in draft.columns:
+            draft.give_role(col, role)
+    schema = schema or Schema.bundled(mapping.object_type)
+    for col, table in section.values.items():
+        draft.take_values(col, table, schema)
+    return replace(
+        mapping,
+        columns=draft.columns,
+        values=draft.values,
+        unmatched_values=draft.unmatched,
+        suggestions=draft.suggestions,
+        samples=dict(mapping.samples),
+    )
+
+
+@dataclass
+class _Draft:
+    """The parts of a mapping that overrides change, copied so the original stays as it was."""
+
+    columns: dict[str, ColumnMatch]
+    values: dict[str, dict[str, str]]
+    unmatched: dict[str, list[str]]
+    suggestions: dict[str, dict[str, tuple[str, float]]]
+
+    @classmethod
+    def of(cls, mapping: Mapping) -> _Draft:
+        return cls(
+            dict(mapping.columns),
+            {c: dict(v) for c, v in mapping.values.items()},
+            {c: list(v) for c, v in mapping.unmatched_values.items()},
+            {c: dict(v) for c, v in mapping.suggestions.items()},
+        )
+
+    def give_property(self, col: str, prop: str | None) -> None:
+        """``col`` imports into ``prop`` (None: not imported), taking it from any other column."""
         if prop is not None:
-            for other, m in columns.items():
+            for other, m in self.columns.items():
                 if other != col and m.property == prop:
-                    columns[other] = ColumnMatch(
+                    self.columns[other] = ColumnMatch(
                         other, None, 1.0, f"{prop!r} given to column {col!r} by override", m.role
                     )
-        old = columns[col]
+        old = self.columns[col]
         if old.property != prop:  # value translations made for the old property no longer hold
-            values.pop(col, None)
-            unmatched.pop(col, None)
-            suggestions.pop(col, None)
+            self.values.pop(col, None)
+            self.unmatched.pop(col, None)
+            self.suggestions.pop(col, None)
         reason = "override" if prop else "override: not imported"
-        columns[col] = ColumnMatch(col, prop, 1.0, reason, old.role)
-    for col, role in section.roles.items():
-        if col in columns:
-            if role is not None:
-                for other, m in columns.items():
-                    if m.role == role and other != col:
-                        columns[other] = ColumnMatch(other, m.property, m.confidence, m.reason)
-            m = columns[col]
-            columns[col] = ColumnMatch(col, m.property, m.confidence, m.reason, role)
-    for col, table in section.values.items():
-        target = columns[col].property if col in columns else None
+        self.columns[col] = ColumnMatch(col, prop, 1.0, reason, old.role)
+
+    def give_role(self, col: str, role: str | None) -> None:
+        """``col`` plays ``role``; a column that played it before no longer does."""
+        if role is not None:
+            for other, m in self.columns.items():
+                if m.role == role and other != col:
+                    self.columns[other] = ColumnMatch(other, m.property, m.confidence, m.reason)
+        m = self.columns[col]
+        self.columns[col] = ColumnMatch(col, m.property, m.confidence, m.reason, role)
+
+    def take_values(self, col: str, table: dict[str, str], schema: Schema) -> None:
+        """The file's value table for ``col``: checked, added, and no longer unmatched."""
+        target = self.columns[col].property if col in self.columns else None
         if target:
             for raw, v in table.items():
                 _check_value("mapping file", col, target, raw, v, schema)
-        values.setdefault(col, {}).update(table)
-        if col in unmatched:
-            unmatched[col] = [v for v in unmatched[col] if v not in table]
-            if not unmatched[col]:
-                del unmatched[col]
-        if col in suggestions:
-            suggestions[col] = {r: s for r, s in suggestions[col].items() if r not in table}
-            if not suggestions[col]:
-                del suggestions[col]
-    return replace(
-        mapping,
-        columns=columns,
-        values=values,
-        unmatched_values=unmatched,
-        suggestions=suggestions,
-        samples=dict(mapping.samples),
-    )
+        self.values.setdefault(col, {}).update(table)
+        if col in self.unmatched:
+            self.unmatched[col] = [v for v in self.unmatched[col] if v not in table]
+            if not self.unmatched[col]:
+                del self.unmatched[col]
+        if col in self.suggestions:
+            self.suggestions[col] = {
+                r: s for r, s in self.suggestions[col].items() if r not in table
+            }
+            if not self.suggestions[col]:
+                del self.suggestions[col]
