@@ -144,13 +144,10 @@ class HubSpotWriter:
         return schema
 
 
-def connect(target: str, options: ImportOptions, *, run_started: float) -> HubSpotWriter:
-    """A writer for ``target`` with the token from ``HUBSPOT_ACCESS_TOKEN``.
-
-    It makes sure of the import-key properties at once, so a token without the schema scope
-    stops the run before anything is planned or sent.
-    """
-    client = HubSpotClient(
+def portal_client(target: str, options: ImportOptions) -> HubSpotClient:
+    """The client a run's options describe (tier, retries, window, timeout, pool), with the
+    token from ``HUBSPOT_ACCESS_TOKEN``: one place for the writer and the preview."""
+    return HubSpotClient(
         target,
         token_from_env(),
         tier=options.tier,
@@ -159,6 +156,15 @@ def connect(target: str, options: ImportOptions, *, run_started: float) -> HubSp
         timeout_s=options.timeout_s,
         pool_size=max(8, options.concurrency * 2),
     )
+
+
+def connect(target: str, options: ImportOptions, *, run_started: float) -> HubSpotWriter:
+    """A writer for ``target`` with the token from ``HUBSPOT_ACCESS_TOKEN``.
+
+    It makes sure of the import-key properties at once, so a token without the schema scope
+    stops the run before anything is planned or sent.
+    """
+    client = portal_client(target, options)
     writer = HubSpotWriter(client, run_started=run_started)
     writer.ensure_import_keys()
     return writer

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from crmkit import RECORD_TYPES
-from crmkit.hubspot import HubSpotClient, RateLimitPolicy
-from crmkit.hubspot.auth import TOKEN_ENV, token_from_env
+from crmkit.hubspot.auth import TOKEN_ENV
 from crmkit.pipeline.compare import RecordDiff, UpdatePolicy, diff_record
+from crmkit.pipeline.hubspot_writer import portal_client
 from crmkit.pipeline.options import ImportOptions
 from crmkit.pipeline.portal_read import PortalReader
 from crmkit.pipeline.quota import estimate, quota_lines
@@ -116,14 +116,7 @@ def run_preview(options: ImportOptions, plan: ImportPlan, run_dir: Path) -> Prev
     """Compare ``plan`` with ``options.target`` and write diff.csv; sends reads only."""
     target = options.target
     assert target is not None
-    client = HubSpotClient(
-        target,
-        token_from_env(),
-        tier=options.tier,
-        retry=options.retry,
-        limits=RateLimitPolicy.for_tier(options.tier, window_s=options.window_s),
-        timeout_s=options.timeout_s,
-    )
+    client = portal_client(target, options)
     with client:
         portal = client.account_details().get("portalId")
         reader = PortalReader(client)
