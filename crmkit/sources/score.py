@@ -1,10 +1,13 @@
 """Which object type a file's headers describe, when its name says nothing.
 
 Each object type's automatic mapping (``crmkit.mapping.auto_map``, with the first rows as
-samples) is scored: the confidence of the columns it maps to properties, over all columns,
-halved when the column the upsert key comes from is missing (contacts' email; companies' name
-or domain; tickets' subject). The best type is taken when it scores at least ``MIN_SCORE`` and
-leads the runner-up by ``MIN_LEAD``; otherwise the file is reported, with both scores.
+samples) is scored: the confidence of the columns it maps to properties, over all columns
+but the numbered repeats of a kind ("E-mail 2 Address", "Business Phone 2": one more value of
+a property, never imported automatically, so Outlook's and Google's wide layouts are not
+diluted by them), halved when the column the upsert key comes from is missing (contacts'
+email; companies' name or domain; tickets' subject). The best type is taken when it scores at
+least ``MIN_SCORE`` and leads the runner-up by ``MIN_LEAD``; otherwise the file is reported,
+with both scores.
 """
 
 from __future__ import annotations
@@ -51,9 +54,16 @@ def score(columns: dict[str, list[str]], object_type: str) -> float:
 
     if not columns:
         return 0.0
+    from crmkit.mapping.headerwords import parse_header
+
     mapping = auto_map(list(columns), object_type, None, columns)
     mapped = {m.property: m.confidence for m in mapping.columns.values() if m.property}
-    total = sum(mapped.values()) / len(columns)
+    repeats = sum(
+        1
+        for column, m in mapping.columns.items()
+        if not m.property and (parse_header(column, object_type).index or 0) >= 2
+    )
+    total = sum(mapped.values()) / max(1, len(columns) - repeats)
     if not any(p in mapped for p in KEY_PROPERTIES[object_type]):
         total /= 2
     return round(total, 2)

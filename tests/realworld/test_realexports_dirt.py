@@ -126,3 +126,24 @@ def test_associated_company_domain_links_tickets_and_contacts(tmp_path: Path) ->
         ("contacts", companies["Jones-Richardson"]),
         ("tickets", companies["Hughes, Gardner and Marshall"]),
     }
+
+
+# Outlook's contacts layout (GPCsolutions/google-shared-contacts-client, outlook.csv): 22
+# columns, several of them second e-mails and phones that are never imported automatically.
+OUTLOOK = (
+    "Action,ID,Name,E-mail Address,Notes,E-mail 2 Address,E-mail 3 Address,Mobile Phone,Pager,"
+    "Company,Job Title,Home Phone,Home Phone 2,Home Fax,Home Address,Business Phone,"
+    "Business Phone 2,Business Fax,Business Address,Other Phone,Other Fax,Other Address\n"
+    "add,,Adam Glacius,adam.glacius@anycom.com,Has 2 kids,adam.g@example.com,ag@glacius.com,"
+    "+1 555 3227 8544,+1 555 3227 8543,Acme Inc.,Sales Planner,+1 555 3227 8545,"
+    '+1 555 3227 8546,+1 555 3227 8546,"999 Super Way, Super, CA, 94043",+1 555 3227 8547,'
+    "+1 555 3227 8548,+1 555 3227 8549,8999 Corporate Way,,,\n"
+)
+
+
+def test_an_outlook_export_named_outlook_csv_is_found_to_hold_contacts(tmp_path: Path) -> None:
+    """Numbered repeats ("E-mail 2 Address") no longer dilute the headers' fit to contacts."""
+    from crmkit.sources import discover
+
+    found = discover(_folder(tmp_path, {"outlook.csv": OUTLOOK}))
+    assert [s.path.name for s in found.of("contacts")] == ["outlook.csv"]
