@@ -4,6 +4,7 @@
 as HubSpot strings, and a row issue for every value that did not fit; never an exception).
 """
 
-from crmkit.coerce.frame import Coerced, coerce_frame, converter_for
+from crmkit.coerce.converters import converter_for
+from crmkit.coerce.frame import Coerced, coerce_frame
 
 __all__ = ["Coerced", "coerce_frame", "converter_for"]

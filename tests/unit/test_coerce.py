@@ -357,16 +357,16 @@ def test_unknown_property_in_mapping_is_skipped() -> None:
 
 def test_repeated_values_are_converted_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """Conversion runs per distinct value, not per row."""
-    import crmkit.coerce.frame as frame_mod
+    import crmkit.coerce.converters as converters
 
     calls: list[str] = []
-    real = frame_mod._bool_converter
+    real = converters._bool_converter
 
     def counting(raw: str):  # type: ignore[no-untyped-def]
         calls.append(raw)
         return real(raw)
 
-    monkeypatch.setattr(frame_mod, "_bool_converter", counting)
+    monkeypatch.setattr(converters, "_bool_converter", counting)
     result = _coerce("companies", {"Is Public": ["yes", "no"] * 500})
     assert sorted(calls) == ["no", "yes"]
     assert (result.frame["is_public"] == "true").sum() == 500
@@ -383,7 +383,7 @@ def test_repeated_values_are_converted_once(monkeypatch: pytest.MonkeyPatch) -> 
 )  # fmt: skip
 def test_plain_email_fast_path_agrees_with_validator(raw: str) -> None:
     """The fast path only accepts what email-validator accepts, with the same result."""
-    from crmkit.coerce.frame import plain_email
+    from crmkit.coerce.converters import plain_email
     from crmkit.extract import normalize_email
 
     fast = plain_email(raw)
@@ -394,7 +394,7 @@ def test_plain_email_fast_path_agrees_with_validator(raw: str) -> None:
 
 def test_plain_email_fast_path_takes_common_addresses() -> None:
     """Ordinary addresses take the fast path; special-use domains do not."""
-    from crmkit.coerce.frame import plain_email
+    from crmkit.coerce.converters import plain_email
 
     assert plain_email(" Ann.Lee@Example.COM ") == "ann.lee@example.com"
     assert plain_email("a@x.test") is None
