@@ -15,7 +15,7 @@ import requests
 from aiohttp import web
 
 from crmkit.errors import ConfigError
-from crmkit.sandbox.app import SandboxState, build_app
+from crmkit.sandbox.app import build_app
 from crmkit.sandbox.options import SandboxOptions
 
 _SHUTDOWN_S = 0.25  # hung answers (hang faults) are cut off this fast when the server stops
@@ -29,12 +29,10 @@ class SandboxServer:
         self.token = options.token or secrets.token_urlsafe(24)
         self.base_url = ""
         self._runner: web.AppRunner | None = None
-        self._state: SandboxState | None = None
 
     async def start(self) -> str:
-        self._state = SandboxState(self.options, self.token)
         self._runner = web.AppRunner(
-            build_app(self._state), access_log=None, shutdown_timeout=_SHUTDOWN_S
+            build_app(self.options, self.token), access_log=None, shutdown_timeout=_SHUTDOWN_S
         )
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.options.host, self.options.port)
@@ -51,11 +49,8 @@ class SandboxServer:
 
     async def stop(self) -> None:
         if self._runner is not None:
-            await self._runner.cleanup()
+            await self._runner.cleanup()  # closes the portal state (build_app's cleanup_ctx)
             self._runner = None
-        if self._state is not None:
-            self._state.close()
-            self._state = None
 
 
 def serve(options: SandboxOptions) -> None:
