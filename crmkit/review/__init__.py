@@ -11,6 +11,7 @@ from crmkit.review.state import (
     NOT_IMPORTED,
     ObjectReview,
     ReviewState,
+    UnmatchedValue,
 )
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "MappingScreen",
     "ObjectReview",
     "ReviewState",
+    "UnmatchedValue",
 ]
 
 

@@ -2,7 +2,8 @@
 
 Each row shows the column's sample values, the suggested property in a dropdown of the
 portal's writable properties with its confidence and reason, and, for enumeration
-properties, each distinct raw value with a dropdown of the property's options. *Save* writes
+properties, each distinct raw value with a dropdown of the property's options (values no option
+takes first, with their row count and the likely option an *accept* button takes). *Save* writes
 the mapping file the import reads (``mapping_file``). All decisions go through
 :class:`~crmkit.review.state.ReviewState`; this module only draws and forwards.
 """
@@ -16,7 +17,7 @@ from typing import Any
 import ipywidgets as w
 
 from crmkit.errors import CrmkitError
-from crmkit.review.state import ReviewState
+from crmkit.review.state import ReviewState, UnmatchedValue
 from crmkit.review.translations import value_table_html
 
 GRID_COLUMNS = (
@@ -55,10 +56,19 @@ def choose(dropdown: w.Dropdown, value: str | None) -> None:
     dropdown.index = values.index(wanted) if wanted in values else None
 
 
-def value_label(raw: str, *, matched: bool) -> str:
-    """A raw value as shown left of its dropdown; red when no option takes it (row rejected)."""
+def value_label(raw: str, *, matched: bool, unmatched: UnmatchedValue | None = None) -> str:
+    """A raw value as shown left of its dropdown; red when no option takes it, with the rows
+    holding it and the likely option (what *accept* would choose)."""
     style = "" if matched else ' style="color:#c62828;font-weight:600"'
-    return f"<code{style}>{html.escape(_short(raw, 60))}</code>"
+    text = f"<code{style}>{html.escape(_short(raw, 60))}</code>"
+    if unmatched is None:
+        return text
+    rows = f"{unmatched.rows} row{'s' if unmatched.rows != 1 else ''}"
+    guess = ""
+    if unmatched.suggestion is not None:
+        sure = f" {unmatched.confidence:.0%}" if unmatched.confidence is not None else ""
+        guess = f" · maybe <code>{html.escape(unmatched.suggestion)}</code>{sure}"
+    return f'{text} <span style="color:#616161;font-size:12px">{rows}{guess}</span>'
 
 
 def _short(text: str, limit: int = 40) -> str:
@@ -100,6 +110,9 @@ class ColumnRow:
         self.values = w.VBox(layout=w.Layout(margin="0 0 6px 24px"))
         self.value_dropdowns: dict[str, w.Dropdown] = {}
         self.value_labels: dict[str, w.HTML] = {}
+        self._buttons: dict[str, w.Button] = {}
+        self.accept_buttons: dict[str, w.Button] = {}
+        """The *accept* buttons shown: values with a suggestion not yet taken."""
         self.dropdown.observe(self._on_property, names="value")
 
     def cells(self) -> list[w.Widget]:
@@ -124,28 +137,47 @@ class ColumnRow:
         if not rows:
             self.values.children = ()
             self.value_dropdowns, self.value_labels = {}, {}
+            self._buttons, self.accept_buttons = {}, {}
             return
         choices = widget_options(state.value_choices(self.object_type, self.column))
         if set(self.value_dropdowns) != {raw for raw, _ in rows}:
-            self.value_dropdowns, self.value_labels = {}, {}
-            children: list[w.Widget] = [
-                w.HTML(f"<i>values of {html.escape(self.column)} → options:</i>")
-            ]
-            for raw, _ in rows:
-                dropdown = w.Dropdown(options=choices, layout=w.Layout(width="320px"))
-                dropdown.observe(self._value_handler(raw), names="value")
-                self.value_dropdowns[raw] = dropdown
-                label = w.HTML(layout=w.Layout(width="220px"))
-                self.value_labels[raw] = label
-                children.append(w.HBox([label, w.HTML("→"), dropdown]))
-            self.values.children = tuple(children)
+            self._build_values([raw for raw, _ in rows], choices)
+        misses = {u.raw: u for u in state.unmatched(self.object_type, self.column)}
+        self.accept_buttons = {}
         with self.screen.quiet():
             for raw, option in rows:
                 dropdown = self.value_dropdowns[raw]
                 if list(dropdown.options) != choices:
                     dropdown.options = choices
                 choose(dropdown, option)
-                self.value_labels[raw].value = value_label(raw, matched=option is not None)
+                miss = misses.get(raw)
+                self.value_labels[raw].value = value_label(
+                    raw, matched=option is not None, unmatched=miss
+                )
+                button = self._buttons[raw]
+                offered = miss is not None and miss.suggestion is not None
+                button.layout.display = None if offered else "none"
+                if miss is not None and miss.suggestion is not None:
+                    button.description = f"accept {_short(miss.suggestion, 24)}"
+                    self.accept_buttons[raw] = button
+
+    def _build_values(self, raws: list[str], choices: list[tuple[str, str]]) -> None:
+        """One line per raw value: the value, its dropdown, *accept* for a suggestion."""
+        self.value_dropdowns, self.value_labels, self._buttons = {}, {}, {}
+        children: list[w.Widget] = [
+            w.HTML(f"<i>values of {html.escape(self.column)} → options:</i>")
+        ]
+        for raw in raws:
+            dropdown = w.Dropdown(options=choices, layout=w.Layout(width="320px"))
+            dropdown.observe(self._value_handler(raw), names="value")
+            self.value_dropdowns[raw] = dropdown
+            label = w.HTML(layout=w.Layout(width="320px"))
+            self.value_labels[raw] = label
+            button = w.Button(layout=w.Layout(width="auto"), tooltip="take the suggested option")
+            button.on_click(self._accept_handler(raw))
+            self._buttons[raw] = button
+            children.append(w.HBox([label, w.HTML("→"), dropdown, button]))
+        self.values.children = tuple(children)
 
     def _on_property(self, change: dict[str, Any]) -> None:
         if self.screen.muted:
@@ -156,6 +188,15 @@ class ColumnRow:
             ),
             self.object_type,
         )
+
+    def _accept_handler(self, raw: str) -> Any:
+        def handler(_button: w.Button) -> None:
+            self.screen.act(
+                lambda: self.screen.state.accept_suggestion(self.object_type, self.column, raw),
+                self.object_type,
+            )
+
+        return handler
 
     def _value_handler(self, raw: str) -> Any:
         def handler(change: dict[str, Any]) -> None:

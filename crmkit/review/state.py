@@ -32,12 +32,22 @@ if TYPE_CHECKING:
     from crmkit.io import SourceTable
 
 NOT_IMPORTED = "— not imported —"
-NO_OPTION = "— no option: row rejected —"
+NO_OPTION = "— no option: value left out —"
 LEAVE_EMPTY = "— leave empty: row kept —"
 EMPTY = ""
 """A raw value translated to ``""`` leaves the property empty (``null`` in the mapping file)."""
 MAX_VALUES_SHOWN = 60
 """Distinct values offered for value mapping per column; more is not a list of options."""
+
+
+@dataclass(frozen=True)
+class UnmatchedValue:
+    """A raw value no option takes: how many rows hold it and the likely option, if any."""
+
+    raw: str
+    rows: int
+    suggestion: str | None = None
+    confidence: float | None = None
 
 
 @dataclass
@@ -220,7 +230,7 @@ class ReviewState:
         """Translate one raw value of an enumeration column.
 
         ``option`` is an option value, ``EMPTY`` (keep the row, leave the property empty) or
-        None (no choice: back to the automatic match, which may be none: row rejected).
+        None (no choice: back to the automatic match; with none the value is left out, reported).
         """
         obj = self.review(object_type)
         values = obj.overrides.values
@@ -256,8 +266,34 @@ class ReviewState:
             return []
         current = self.review(object_type).current()
         mapped = current.values.get(column, {})
+        misses = [u.raw for u in self.unmatched(object_type, column)]  # most rows first
         raws = [v for v in self.review(object_type).distinct.get(column, []) if v.strip()]
+        raws = list(dict.fromkeys([*misses, *raws]))
         return [(raw, mapped.get(raw)) for raw in raws[:MAX_VALUES_SHOWN]]
+
+    def unmatched(self, object_type: str, column: str) -> list[UnmatchedValue]:
+        """The column's values no option takes yet, most rows first, each with its suggestion."""
+        current = self.review(object_type).current()
+        counts = current.unmatched_counts.get(column, {})
+        guesses = current.suggestions.get(column, {})
+        found = [
+            UnmatchedValue(raw, counts.get(raw, 0), *guesses.get(raw, (None, None)))
+            for raw in current.unmatched_values.get(column, [])
+            if raw.strip()
+        ]
+        return sorted(found, key=lambda u: (-u.rows, u.raw))
+
+    def accept_suggestion(self, object_type: str, column: str, raw: str | None = None) -> int:
+        """Take the suggested option for ``raw`` (None: for every value with a suggestion).
+
+        Returns how many values were translated; a choice made before is never replaced.
+        """
+        taken = 0
+        for value in self.unmatched(object_type, column):
+            if value.suggestion is not None and raw in (None, value.raw):
+                self.set_value(object_type, column, value.raw, value.suggestion)
+                taken += 1
+        return taken
 
     def value_choices(self, object_type: str, column: str) -> list[tuple[str, str | None]]:
         """Dropdown options for one raw value: "no option", "leave empty", the options."""
