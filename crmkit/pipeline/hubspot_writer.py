@@ -30,6 +30,8 @@ from crmkit.schema import IMPORT_KEY_PROPERTY, Schema, import_key_definition
 
 KEYED_TYPES = ("companies", "tickets")
 """Object types without a unique default property: crmkit upserts them by its import key."""
+KEYED_WRITES = (*KEYED_TYPES, "notes")
+"""Types written by the import key (notes are neither mapped nor validated: no schema)."""
 
 
 class HubSpotWriter:
@@ -41,7 +43,8 @@ class HubSpotWriter:
         self._schemas: dict[str, Schema] = {}
         self._portal: str | None = None
         self._asked_portal = False
-        self._notes_keyed = False
+        self._keyed: set[str] = set()
+        """Types whose import-key property is made sure of (asked once, when first needed)."""
         self._lock = threading.Lock()
         self.new_key_types: set[str] = set()
         """Types whose import-key property this writer created: no record can hold a key yet."""
@@ -50,10 +53,8 @@ class HubSpotWriter:
     def write(self, object_type: str, records: Sequence[PlannedRecord]) -> list[WriteOutcome]:
         if not records:
             return []
-        if object_type == "notes" and not self._notes_keyed:
-            with self._lock:  # only a run with notes needs (and creates) their key, once
-                if not self._notes_keyed:
-                    self._ensure_key("notes")
+        if object_type in KEYED_WRITES:
+            self._keyed_once(object_type)  # a resumed run's plan was read, not prepared
         inputs = [upsert_input(r) for r in records]
         outcomes = write_isolated(
             self.client, object_type, "upsert", inputs, id_property=records[0].id_property
@@ -96,14 +97,23 @@ class HubSpotWriter:
     def ensure_import_keys(self) -> None:
         """Create the unique ``crmkit_import_key`` property where the portal lacks it."""
         for object_type in KEYED_TYPES:
-            self._ensure_key(object_type)
+            self._keyed_once(object_type)
+
+    def _keyed_once(self, object_type: str) -> None:
+        """The type's import key, made sure of once per writer (writes come from threads)."""
+        if object_type in self._keyed:
+            return
+        with self._lock:
+            if object_type not in self._keyed:
+                self._ensure_key(object_type)
+                self._keyed.add(object_type)
 
     def _ensure_key(self, object_type: str) -> None:
         existing = self.client.properties(object_type)
         if not any(p.get("name") == IMPORT_KEY_PROPERTY for p in existing):
             self.new_key_types.add(object_type)
         try:
-            self.client.ensure_property(
+            made = self.client.ensure_property(
                 object_type, import_key_definition(object_type), existing=existing
             )
         except AuthError as exc:
@@ -115,8 +125,9 @@ class HubSpotWriter:
                 " required), then run again"
             ) from None
         if object_type == "notes":  # no Schema for notes: crmkit neither maps nor validates them
-            self._notes_keyed = True
             return
+        if object_type in self.new_key_types:  # just made: its answer completes the schema
+            existing = [*existing, made]
         self._schemas[object_type] = Schema.from_api(object_type, existing)
 
     def portal_id(self) -> str | None:
@@ -137,6 +148,8 @@ class HubSpotWriter:
 
     def schema_for(self, object_type: str) -> Schema:
         """The portal's own properties (custom ones included) to map and validate against."""
+        if object_type in KEYED_TYPES:  # its import key first: the schema comes with it
+            self._keyed_once(object_type)
         schema = self._schemas.get(object_type)
         if schema is None or (IMPORT_KEY_PROPERTY not in schema and object_type in KEYED_TYPES):
             schema = Schema.from_api(object_type, self.client.properties(object_type))
@@ -161,10 +174,9 @@ def portal_client(target: str, options: ImportOptions) -> HubSpotClient:
 def connect(target: str, options: ImportOptions, *, run_started: float) -> HubSpotWriter:
     """A writer for ``target`` with the token from ``HUBSPOT_ACCESS_TOKEN``.
 
-    It makes sure of the import-key properties at once, so a token without the schema scope
-    stops the run before anything is planned or sent.
+    It asks the portal nothing yet: each type's import-key property is made sure of when the
+    run first needs that type (its schema, to map the file; or its first write, on a resume),
+    so a token without the schema scope still stops the run before anything is planned or
+    sent, and a contacts-only run spends no request (and no latency) on companies or tickets.
     """
-    client = portal_client(target, options)
-    writer = HubSpotWriter(client, run_started=run_started)
-    writer.ensure_import_keys()
-    return writer
+    return HubSpotWriter(portal_client(target, options), run_started=run_started)

@@ -30,6 +30,14 @@ from crmkit.pipeline.runlock import RunLock
 __all__ = ["STAT_FIELDS", "BatchRow", "Journal", "LinkOutcome", "Outcome", "RecordRow"]
 
 
+def source_rows_json(source_rows: list[tuple[str, int]]) -> str:
+    """``json.dumps(source_rows)``'s exact text, several times faster: one per planned record."""
+    return "[" + ", ".join(f"[{_json_str(f)}, {int(n)}]" for f, n in source_rows) + "]"
+
+
+_json_str = json.encoder.encode_basestring_ascii  # what json.dumps uses for str (ensure_ascii)
+
+
 class Journal(RunStateTable):
     """One run's SQLite journal; use from one thread (the pipeline's coordinating thread)."""
 
@@ -128,8 +136,8 @@ class Journal(RunStateTable):
         inserts: list[tuple[str, str, str, str, str, str]] = []
         changed: list[tuple[str, str, str, str, str]] = []
         for row in rows:
-            before = known.get((row.object_type, row.key))
-            rows_json = json.dumps(row.source_rows)
+            before = known.get((row.object_type, row.key)) if known else None
+            rows_json = source_rows_json(row.source_rows)
             if before is None:
                 inserts.append(
                     (row.object_type, row.key, row.trace_id, row.origin, rows_json, row.fingerprint)
@@ -149,6 +157,7 @@ class Journal(RunStateTable):
         )
         db.execute(
             "UPDATE records SET error_category = NULL, error_message = NULL WHERE state = 'new'"
+            " AND (error_category IS NOT NULL OR error_message IS NOT NULL)"
         )
         return sum(1 for c in changed if c[1] == "new")
 
