@@ -24,8 +24,10 @@ import pandas as pd
 
 from crmkit.issues import RowIssue
 from crmkit.killpoints import killpoint
+from crmkit.mapping.optionchoices import option_changes, with_added_options
 from crmkit.quality import quality_of_file
 from crmkit.rejection import blank_dropped, settle
+from crmkit.reportmerge import merge_reports
 
 if TYPE_CHECKING:
     from crmkit.io import SourceTable
@@ -60,6 +62,8 @@ class PreparedObject:
     origins: list[str] = field(default_factory=list)
     """The files stacked into ``frame`` when several hold this type (``crmkit.sources``)."""
     parts: list[PreparedObject] = field(default_factory=list)
+    schema_changes: list[dict[str, Any]] = field(default_factory=list)
+    """Options the mapping file asks to add to the portal (``crmkit.mapping.optionchoices``)."""
 
     @property
     def rejected_rows(self) -> set[int]:
@@ -184,6 +188,8 @@ def prepare_object(
     from crmkit.io import SourceTable, iter_csv, read_csv
 
     schema = schema if schema is not None else schema_of(object_type, None)
+    if section is not None and section.options:  # options the analyst chose to add
+        schema = with_added_options(schema, section.options)
     tables: Iterable[SourceTable]
     if isinstance(path, SourceTable):  # read already (a workbook, a JSON or shaped export)
         source, tables = path.path, [path]
@@ -214,7 +220,8 @@ def prepare_object(
         issues=issues,
         quality=quality_of_file(rows, issues, frame, mapping, schema),
         path=source,
-        validation=reports[0] if len(reports) == 1 else _merge_reports(reports, rows),
+        validation=reports[0] if len(reports) == 1 else merge_reports(reports, rows),
+        schema_changes=option_changes(object_type, section.options, frame) if section else [],
     )
 
 
@@ -288,36 +295,6 @@ def _option_columns(mapping: Mapping, schema: Schema) -> list[str]:
         if definition is not None and definition.type == "enumeration":
             out.append(column)
     return out
-
-
-def _merge_reports(reports: list[ValidationReport], rows: int) -> ValidationReport:
-    """One report for a file validated chunk by chunk: counts add up, scores weigh by rows."""
-    from crmkit.validate import ExpectationOutcome, ValidationReport
-
-    outcomes: dict[tuple[str, str | None, str], ExpectationOutcome] = {}
-    for report in reports:
-        for outcome in report.results:
-            key = (outcome.expectation_type, outcome.column, outcome.category)
-            seen = outcomes.get(key)
-            if seen is not None:
-                outcome = replace(
-                    seen,
-                    success=seen.success and outcome.success,
-                    unexpected_count=seen.unexpected_count + outcome.unexpected_count,
-                )
-            outcomes[key] = outcome
-    issues = [issue for report in reports for issue in report.issues]
-    bad = {issue.row for issue in issues if issue.severity == "error"}
-    columns: dict[str, set[int]] = {c: set() for r in reports for c in r.column_quality}
-    for issue in issues:
-        columns.setdefault(issue.column or "", set()).add(issue.row)
-    total = max(rows, 1)
-    return ValidationReport(
-        issues=issues,
-        quality=1.0 - len(bad) / total,
-        column_quality={c: 1.0 - len(r) / total for c, r in columns.items()},
-        results=list(outcomes.values()),
-    )
 
 
 def _with_links(

@@ -70,7 +70,8 @@ class PropertyOption:
 
 @dataclass(frozen=True)
 class PropertyDef:
-    """One property definition; ``read_only`` is ``modificationMetadata.readOnlyValue``."""
+    """One property definition; ``read_only`` is ``modificationMetadata.readOnlyValue``,
+    ``read_only_options`` its ``readOnlyOptions`` (the option list cannot be edited)."""
 
     name: str
     label: str
@@ -86,6 +87,7 @@ class PropertyDef:
     hubspot_defined: bool = False
     form_field: bool = False
     external_options: bool = False
+    read_only_options: bool = False
 
     @property
     def writable(self) -> bool:
@@ -121,6 +123,7 @@ class PropertyDef:
                 "archivable": not self.hubspot_defined,
                 "readOnlyDefinition": self.hubspot_defined,
                 "readOnlyValue": self.read_only,
+                "readOnlyOptions": self.read_only_options,
             },
         }
 
@@ -144,6 +147,7 @@ class PropertyDef:
             hubspot_defined=bool(data.get("hubspotDefined", False)),
             form_field=bool(data.get("formField", False)),
             external_options=bool(data.get("externalOptions", False)),
+            read_only_options=bool(meta.get("readOnlyOptions", False)),
         )
 
 

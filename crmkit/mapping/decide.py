@@ -15,6 +15,7 @@ import pandas as pd
 
 from crmkit.mapping.columns import auto_map, fill_values
 from crmkit.mapping.files import MappingSection, apply_overrides
+from crmkit.mapping.optionchoices import apply_option_choices
 from crmkit.mapping.unmatched import count_unmatched
 
 if TYPE_CHECKING:
@@ -52,6 +53,8 @@ def with_choices(
     mapping = apply_overrides(automatic, mine, schema)
     if mine is not None and mine.columns:  # a column moved onto an enumeration: map its values
         mapping = fill_values(mapping, schema, samples)
+    if mine is not None:  # the analyst's choices for unmatched options (map, empty, add)
+        mapping = apply_option_choices(mapping, mine.options)
     return count_unmatched(owner_columns(mapping), frame)
 
 

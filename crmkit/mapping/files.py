@@ -30,10 +30,11 @@ from crmkit import OBJECT_TYPES
 from crmkit.errors import MappingError
 from crmkit.mapping.model import ROLES, ColumnMatch, Mapping
 from crmkit.mapping.normalize import normalize_header
+from crmkit.mapping.optionchoices import OptionChoices, parse_options
 from crmkit.schema import IMPORT_KEY_PROPERTY, Schema
 
 VERSION = 1
-_SECTION_KEYS = {"columns", "values", "roles", "update_policy"}
+_SECTION_KEYS = {"columns", "values", "roles", "update_policy", "options"}
 """``update_policy`` (column → overwrite | fill-blanks | never) is read by
 ``crmkit.pipeline.update_policy``."""
 
@@ -48,6 +49,8 @@ class MappingSection:
     roles: dict[str, str | None] = field(default_factory=dict)
     where: str = "mapping file"
     """The mapping file it was read from, for messages."""
+    options: OptionChoices = field(default_factory=dict)
+    """Per property, the choice for each unmatched value (:mod:`crmkit.mapping.optionchoices`)."""
 
     def named_columns(self) -> list[str]:
         """Every column the section names, in the order written."""
@@ -62,6 +65,7 @@ class MappingSection:
             {c: v for c, v in self.values.items() if c in keep},
             {c: r for c, r in self.roles.items() if c in keep},
             self.where,
+            self.options,  # keyed by property: they hold for every file of the type
         )
 
     def to_json_dict(self) -> dict[str, Any]:
@@ -73,6 +77,8 @@ class MappingSection:
             }
         if self.roles:
             out["roles"] = self.roles
+        if self.options:
+            out["options"] = self.options
         return out
 
 
@@ -171,7 +177,7 @@ def parse_section(
     if unknown:
         raise MappingError(
             f"{where}: unknown key(s) {sorted(unknown)};"
-            " allowed: columns, values, roles, update_policy"
+            " allowed: columns, values, roles, update_policy, options"
         )
     columns_in = data.get("columns", {})
     values_in = data.get("values", {})
@@ -200,7 +206,8 @@ def parse_section(
                 f"{where}: column {col!r} has unknown role {role!r}; roles: {', '.join(ROLES)}"
             )
         roles[col] = role
-    return MappingSection(object_type, columns, values, roles, where.rsplit(", ", 1)[0])
+    options = parse_options(where, data.get("options", {}), schema)
+    return MappingSection(object_type, columns, values, roles, where.rsplit(", ", 1)[0], options)
 
 
 def load_mapping_file(

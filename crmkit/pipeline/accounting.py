@@ -40,6 +40,8 @@ class Accounting:
     """Per object type, rejected rows by their first reason, most frequent first."""
     values_by_category: dict[str, int] = field(default_factory=dict)
     """Values left out (or defaulted) in rows that were not rejected, by category."""
+    schema_changes: list[dict[str, Any]] = field(default_factory=list)
+    """Options planned (dry run) or made (with their journaled state) on the portal."""
 
     def landed(self) -> int:
         """Records written (created or updated), from files and from tickets."""
@@ -117,7 +119,24 @@ def account(plan: ImportPlan, journal: Journal | None) -> Accounting:
         from_tickets=from_tickets,
         rejected_reasons={t: values.rejected_reasons.get(t, {}) for t in objects},
         values_by_category=values.values_by_category,
+        schema_changes=_schema_changes(plan, journal),
     )
+
+
+def _schema_changes(plan: ImportPlan, journal: Journal | None) -> list[dict[str, Any]]:
+    """The plan's schema changes, each with its state (``planned`` until it is journaled)."""
+    if not plan.schema_changes:
+        return []
+    from crmkit.pipeline.schemachanges import journaled
+
+    made = {}
+    if journal is not None:
+        made = {(c["object_type"], c["property"], c["value"]): c for c in journaled(journal.conn)}
+    out = []
+    for change in plan.schema_changes:
+        done = made.get((change["object_type"], change["property"], change["value"]), {})
+        out.append({**change, "state": done.get("state", "planned"), "detail": done.get("detail")})
+    return out
 
 
 def check_rows(object_type: str, counts: dict[str, int], *, dry_run: bool) -> None:

@@ -114,6 +114,7 @@ def build_report(
         "values_by_category": accounting.values_by_category,
         "unmatched": plan.unmatched(),
         "source_files": dict(plan.files),
+        "schema_changes": accounting.schema_changes,
         "batches": [
             {
                 "t": round(float(b["t"]), 3),
@@ -315,6 +316,12 @@ def summary_text(report: dict[str, Any], accounting: Accounting, resume_hint: st
         named = "; ".join(f"{u['file']} ({u['reason']})" for u in unplaced[:5])
         lines.append(f"Files not imported: {len(unplaced)}: {named}")
     lines.extend(f"Note: {note}" for note in report.get("sources", {}).get("notes", [])[:10])
+    for change in report.get("schema_changes", []):  # listed before anything is sent
+        lines.append(
+            f"Portal change ({change['state']}): option {change['label']!r} ="
+            f" {change['value']!r} on {change['object_type']}.{change['property']}"
+            f" ({change['rows']} rows)"
+        )
     if report.get("values_by_category"):
         top = ", ".join(f"{k} {v}" for k, v in list(report["values_by_category"].items())[:8])
         lines.append(f"Values left out or defaulted (rows still landed): {top}")

@@ -27,6 +27,7 @@ from crmkit.pipeline.portal_read import PortalReader
 from crmkit.pipeline.progress import StageBar
 from crmkit.pipeline.reportfiles import safe_cell
 from crmkit.pipeline.runfolder import RunFolder
+from crmkit.pipeline.schemachanges import undo_changes
 from crmkit.pipeline.write_contract import Writer
 
 RollbackWriterFactory = Callable[[str, ImportOptions, float], Writer]
@@ -115,6 +116,7 @@ def rollback(
             if confirm is not None and not confirm(text):
                 return f"Rollback of run {run_id} cancelled; nothing was changed."
             _execute(plan, journal, images, writer, progress)
+            undone = [] if client is None else undo_changes(client, journal.conn)
             journal.set_state("rolled_back")
             updated = sum(n for (_, _, s), n in journal.state_counts().items() if s == "updated")
         finally:
@@ -128,6 +130,7 @@ def rollback(
         f"Rolled back run {run_id} on {portal}: archived {archived}; restored {restored}"
         f" updated records; removed {len(plan.unlink)} associations."
         f" Kept {max(kept, 0)} records the run updated without before-images.{tail}"
+        + "".join(f" {line[0].upper()}{line[1:]}." for line in undone)
     )
 
 

@@ -126,6 +126,11 @@ def import_objects(run: Run, plan: ImportPlan, object_type: str) -> int:
     """
     journal, writer = real(run)
     run.enter("objects")
+    client = getattr(writer, "client", None)
+    if plan.schema_changes and client is not None:  # options the analyst chose to add
+        from crmkit.pipeline.schemachanges import apply_changes
+
+        apply_changes(client, journal.conn, plan.schema_changes, object_type)
     by_key = {r.key: r for r in plan.records.get(object_type, [])}
     pending = [by_key[k] for k in journal.pending_keys(object_type) if k in by_key]
 

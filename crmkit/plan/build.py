@@ -214,6 +214,9 @@ def _build(
         columns={t: _columns(prepared.objects[t]) for t in staged},
         decisions=[d for s in staged.values() for d in s.decisions],
         suggestions={t: _suggestions(prepared.objects[t]) for t in staged},
+        schema_changes=[
+            c for t in staged for c in getattr(prepared.objects[t], "schema_changes", [])
+        ],
     )
     discovery = getattr(prepared, "discovery", None)
     if discovery is not None:

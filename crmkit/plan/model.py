@@ -134,6 +134,8 @@ class ImportPlan:
     suggestions: dict[str, dict[str, dict[str, dict[str, Any]]]] = field(default_factory=dict)
     """Per object type and property, unmatched values' likely option, too unsure to apply:
     ``{raw: {"option", "confidence"}}`` (``Mapping.suggestions``), for the analyst to accept."""
+    schema_changes: list[dict[str, Any]] = field(default_factory=list)
+    """Options to add to the portal before writing (``crmkit.pipeline.schemachanges``)."""
 
     def file_types(self) -> dict[str, str]:
         """``{file name: object type}``; several files of one type are named ``a + b``."""
@@ -205,6 +207,7 @@ class ImportPlan:
             "decisions": self.decisions,
             "unmatched": self.unmatched(),
             "suggestions": self.suggestions,
+            "schema_changes": self.schema_changes,
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -269,6 +272,7 @@ class ImportPlan:
             columns={t: dict(c) for t, c in data.get("columns", {}).items()},
             decisions=[dict(d) for d in data.get("decisions", [])],
             suggestions={t: dict(s) for t, s in data.get("suggestions", {}).items()},
+            schema_changes=[dict(c) for c in data.get("schema_changes", [])],
         )
 
     @classmethod

@@ -18,7 +18,8 @@ from typing import Any
 import pandas as pd
 
 from crmkit.plan.model import ImportPlan, PlannedRecord
-from crmkit.prepare import PreparedObject, _merge_reports
+from crmkit.prepare import PreparedObject
+from crmkit.reportmerge import merge_reports
 
 ROW_SPAN = 1_000_000_000
 """Row labels of the i-th file start at (i + 1) x ROW_SPAN: far above any sheet's row count."""
@@ -47,10 +48,24 @@ def combine(parts: list[PreparedObject]) -> PreparedObject:
         issues=issues,
         quality=_quality(parts, rows),
         path=None,
-        validation=_merge_reports(reports, rows) if reports else None,
+        validation=merge_reports(reports, rows) if reports else None,
         origins=names,
         parts=parts,
+        schema_changes=_changes(parts),
     )
+
+
+def _changes(parts: list[PreparedObject]) -> list[dict[str, Any]]:
+    """The options to add, once each, with the rows of every part that use them."""
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for part in parts:
+        for change in part.schema_changes:
+            key = (change["property"], change["value"])
+            if key in out:
+                out[key]["rows"] += change["rows"]
+            else:
+                out[key] = dict(change)
+    return list(out.values())
 
 
 def _quality(parts: list[PreparedObject], rows: int) -> dict[str, Any]:
