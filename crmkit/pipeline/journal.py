@@ -16,18 +16,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from crmkit.hubspot.outcome import WriteOutcome
 from crmkit.pipeline.journal_schema import (
     SCHEMA,
     STAT_FIELDS,
     BatchRow,
     LinkOutcome,
-    Outcome,
     RecordRow,
 )
 from crmkit.pipeline.journalstate import RunStateTable
 from crmkit.pipeline.runlock import RunLock
 
-__all__ = ["STAT_FIELDS", "BatchRow", "Journal", "LinkOutcome", "Outcome", "RecordRow"]
+__all__ = ["STAT_FIELDS", "BatchRow", "Journal", "LinkOutcome", "RecordRow"]
 
 
 def source_rows_json(source_rows: list[tuple[str, int]]) -> str:
@@ -209,9 +209,10 @@ class Journal(RunStateTable):
         return {r["key"]: r["hubspot_id"] for r in rows}
 
     def record_batch(
-        self, batch: BatchRow, outcomes: Iterable[Outcome], stats: dict[str, int] | None
+        self, batch: BatchRow, outcomes: Iterable[WriteOutcome], stats: dict[str, int] | None
     ) -> None:
-        """Journal one completed batch: its outcomes, its row for the charts, the counters."""
+        """Journal one completed batch: its records' outcomes (of ``batch.object_type``, by
+        record key), its row for the charts, the counters."""
         with self.transaction() as db:
             for out in outcomes:
                 db.execute(
@@ -223,7 +224,7 @@ class Journal(RunStateTable):
                         out.hubspot_id,
                         out.category,
                         out.message,
-                        out.object_type,
+                        batch.object_type,
                         out.key,
                     ),
                 )

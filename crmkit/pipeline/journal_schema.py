@@ -76,18 +76,6 @@ class RecordRow:
 
 
 @dataclass(frozen=True)
-class Outcome:
-    """How one record's write ended, ready to journal."""
-
-    object_type: str
-    key: str
-    state: RecordState
-    hubspot_id: str | None = None
-    category: str | None = None
-    message: str | None = None
-
-
-@dataclass(frozen=True)
 class LinkOutcome:
     """How one association ended."""
 

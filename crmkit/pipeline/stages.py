@@ -25,7 +25,7 @@ from crmkit.pipeline.associate import import_associations
 from crmkit.pipeline.batchloop import Answered, send_batches
 from crmkit.pipeline.executor import chunked
 from crmkit.pipeline.inputs import input_hashes
-from crmkit.pipeline.journal import Outcome, RecordRow
+from crmkit.pipeline.journal import RecordRow
 from crmkit.pipeline.options import ImportOptions, ImportResult
 from crmkit.pipeline.preview import preview_run
 from crmkit.pipeline.progress import StageBar
@@ -142,10 +142,7 @@ def import_objects(run: Run, plan: ImportPlan, object_type: str) -> int:
         attempts = max((o.attempts for o in answered.result), default=1)
         journal.record_batch(
             answered.row(object_type, "upsert", len(outcomes), ok, attempts),
-            (
-                Outcome(object_type, o.key, o.state, o.hubspot_id, o.category, o.message)
-                for o in outcomes
-            ),
+            outcomes,
             answered.stats,
         )
         return ok, len(outcomes) - ok

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from crmkit.errors import ConfigError
-from crmkit.pipeline.journal import BatchRow, Journal, LinkOutcome, Outcome, RecordRow
+from crmkit.hubspot.outcome import WriteOutcome
+from crmkit.pipeline.journal import BatchRow, Journal, LinkOutcome, RecordRow
 
 
 def rows(*keys: str, fp: str = "a") -> list[RecordRow]:
@@ -45,7 +46,7 @@ def test_wal_mode_and_run_info_keep_no_secret(journal: Journal) -> None:
 def test_pending_states(journal: Journal, state: str, pending: bool) -> None:
     """Only unsent records and records with an unknown outcome are sent again."""
     journal.add_records(rows("a@x.io"))
-    journal.record_batch(batch(1), [Outcome("contacts", "a@x.io", state, "7")], None)
+    journal.record_batch(batch(1), [WriteOutcome("a@x.io", state, "7")], None)
     assert (journal.pending_keys("contacts") == ["a@x.io"]) is pending
 
 
@@ -55,8 +56,8 @@ def test_failed_record_resent_only_when_its_data_changed(journal: Journal) -> No
     journal.record_batch(
         batch(2),
         [
-            Outcome("contacts", "a@x.io", "failed", None, "INVALID_EMAIL", "bad"),
-            Outcome("contacts", "b@x.io", "created", "9"),
+            WriteOutcome("a@x.io", "failed", None, "INVALID_EMAIL", "bad"),
+            WriteOutcome("b@x.io", "created", "9"),
         ],
         None,
     )
@@ -73,7 +74,7 @@ def test_counters_add_up_across_sessions(journal: Journal) -> None:
     """Request counters are kept per session and summed, so a resumed run reports them all."""
     journal.add_records(rows("a@x.io"))
     journal.record_batch(
-        batch(1, requests=3), [Outcome("contacts", "a@x.io", "created", "1")], {"requests": 3}
+        batch(1, requests=3), [WriteOutcome("a@x.io", "created", "1")], {"requests": 3}
     )
     journal.start_session()
     journal.save_stats({"requests": 2, "retried": 1}, write_s=1.5)
@@ -99,8 +100,8 @@ def test_links_and_rollback_marks(journal: Journal) -> None:
     journal.record_batch(
         batch(2),
         [
-            Outcome("contacts", "a@x.io", "created", "1"),
-            Outcome("contacts", "b@x.io", "updated", "2"),
+            WriteOutcome("a@x.io", "created", "1"),
+            WriteOutcome("b@x.io", "updated", "2"),
         ],
         None,
     )
