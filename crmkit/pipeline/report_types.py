@@ -98,6 +98,7 @@ class Report(TypedDict):
     values_by_category: dict[str, int]
     unmatched: dict[str, dict[str, dict[str, int]]]
     source_files: dict[str, Any]
+    schema_changes: list[dict[str, Any]]  # options added to the portal (schemachanges)
     batches: list[dict[str, Any]]
     timeline: list[dict[str, Any]]
     files: dict[str, str]
