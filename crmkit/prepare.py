@@ -26,7 +26,7 @@ from crmkit.issues import RowIssue
 from crmkit.killpoints import killpoint
 from crmkit.mapping.optionchoices import option_changes, with_added_options
 from crmkit.quality import quality_of_file
-from crmkit.rejection import blank_dropped, settle
+from crmkit.rejection import absent_required, blank_dropped, settle
 from crmkit.reportmerge import merge_reports
 
 if TYPE_CHECKING:
@@ -264,7 +264,15 @@ def _prepare_chunks(
         full = _with_links(props, raw, mapping, object_type, region)
         prop_of = {c: m.property for c, m in mapping.columns.items() if m.property}
         issues = settle(
-            _merge_issues(mapping, [*table.rejected, *coerced.issues, *report.issues]),
+            _merge_issues(
+                mapping,
+                [
+                    *table.rejected,
+                    *coerced.issues,
+                    *report.issues,
+                    *absent_required(props, object_type, table.name),
+                ],
+            ),
             object_type,
             prop_of,
             strict=strict,

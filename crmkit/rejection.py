@@ -43,6 +43,29 @@ _STAGES = frozenset({"coerce", "validate"})
 _NOT_A_VALUE = frozenset({"MISSING_REQUIRED"})
 
 
+PORTAL_REQUIRED = {"tickets": ("subject",)}
+"""Properties HubSpot refuses to create a record without and crmkit has no default for (a
+ticket's pipeline and stage have one). A file without such a column must not send its rows to be
+refused one by one: AnaMaria779/Zendesk-ticket-analysis' ticket report has no subject at all."""
+
+
+def absent_required(frame: pd.DataFrame, object_type: str, file: str) -> list[RowIssue]:
+    """A ``MISSING_REQUIRED`` error on every row when the file has no column for such a property."""
+    out: list[RowIssue] = []
+    for prop in PORTAL_REQUIRED.get(object_type, ()):
+        if prop in frame.columns:
+            continue
+        message = (
+            f"{prop}: no column of the file is mapped to it and HubSpot needs it for every "
+            f"{object_type[:-1]}; name the column in a mapping file"
+        )
+        out.extend(
+            RowIssue(file, int(row), "validate", "MISSING_REQUIRED", message, column=prop)
+            for row in frame.index
+        )
+    return out
+
+
 def must_have(object_type: str) -> frozenset[str]:
     """Properties whose bad value rejects the row: key and required ones without a default."""
     required = set(REQUIRED_PROPERTIES.get(object_type, ()))

@@ -147,3 +147,25 @@ def test_an_outlook_export_named_outlook_csv_is_found_to_hold_contacts(tmp_path:
 
     found = discover(_folder(tmp_path, {"outlook.csv": OUTLOOK}))
     assert [s.path.name for s in found.of("contacts")] == ["outlook.csv"]
+
+
+# A Zendesk ticket report (AnaMaria779/Zendesk-ticket-analysis, zendesk_tickets.csv) has no
+# subject column: HubSpot refuses every such ticket, so none may be sent to be refused.
+NO_SUBJECT = (
+    "Ticket ID,Created Date,Resolved Date,Issue Type,Priority,Agent Assigned,Status,"
+    "Response Time (hours),Resolution Time (hours)\n"
+    "TICKET-1001,2025-01-24 04:00:00,2025-01-26 18:00:00,General Inquiry,Medium,Charlie,"
+    "Resolved,6,62.0\n"
+    "TICKET-1006,2025-01-09 22:00:00,,API,High,David,Open,3,\n"
+)
+
+
+def test_tickets_without_a_subject_column_are_rejected_before_import(tmp_path: Path) -> None:
+    plan = _plan(_folder(tmp_path, {"tickets.csv": NO_SUBJECT}))
+    assert plan.records["tickets"] == []
+    missing = [i for i in plan.issues if i.category == "MISSING_REQUIRED"]
+    assert [(i.row, i.column, i.severity) for i in missing] == [
+        (2, "subject", "error"),
+        (3, "subject", "error"),
+    ]
+    assert "mapping file" in missing[0].message
