@@ -247,18 +247,36 @@ def load_mapping_file(
     }
 
 
-def save_mapping_file(path: str | Path, mappings: dict[str, Mapping]) -> Path:
-    """Write mappings as an editable mapping file, the shape :func:`load_mapping_file` reads."""
+def save_mapping_file(
+    path: str | Path,
+    mappings: dict[str, Mapping],
+    options: AbcMapping[str, OptionChoices] | None = None,
+) -> Path:
+    """Write mappings as an editable mapping file, the shape :func:`load_mapping_file` reads.
+
+    ``options`` (per object type, the review's choices keyed by property, ``"add"`` among
+    them) go in the ``options`` section; the values they decide are left out of ``values``.
+    """
     out: dict[str, Any] = {"version": VERSION}
     for object_type in OBJECT_TYPES:
         m = mappings.get(object_type)
         if m is None:
             continue
+        chosen = (options or {}).get(object_type, {})
+        values = {}
+        for column, table in m.values.items():
+            decided = (
+                chosen.get(m.columns[column].property or "", {}) if column in m.columns else {}
+            )
+            kept = {raw: v for raw, v in table.items() if raw not in decided}
+            if kept:
+                values[column] = kept
         section = MappingSection(
             object_type,
             columns=m.to_dict(),
-            values={c: dict(v) for c, v in m.values.items() if v},
+            values=values,
             roles={c: cm.role for c, cm in m.columns.items() if cm.role},
+            options={p: dict(t) for p, t in chosen.items() if t},
         )
         out[object_type] = section.to_json_dict()
     p = Path(path)

@@ -5,6 +5,7 @@
 """
 
 from crmkit.review.state import (
+    ADD_TO_PORTAL,
     EMPTY,
     LEAVE_EMPTY,
     NO_OPTION,
@@ -15,6 +16,7 @@ from crmkit.review.state import (
 )
 
 __all__ = [
+    "ADD_TO_PORTAL",
     "EMPTY",
     "LEAVE_EMPTY",
     "NOT_IMPORTED",

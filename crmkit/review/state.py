@@ -25,6 +25,7 @@ from crmkit.mapping import (
     save_mapping_file,
 )
 from crmkit.mapping.decide import automatic_mapping, distinct_values, with_choices
+from crmkit.mapping.optionchoices import ADD, parse_options, with_added_options
 from crmkit.prepare import SchemaFor, schema_of
 from crmkit.schema import PropertyDef, Schema
 
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
 NOT_IMPORTED = "— not imported —"
 NO_OPTION = "— no option: value left out —"
 LEAVE_EMPTY = "— leave empty: row kept —"
+ADD_TO_PORTAL = "— add to the portal as a new option —"
+"""Offered where the portal lets options be edited (``"add"`` in the mapping file)."""
 EMPTY = ""
 """A raw value translated to ``""`` leaves the property empty (``null`` in the mapping file)."""
 MAX_VALUES_SHOWN = 60
@@ -88,12 +91,22 @@ class ObjectReview:
         return out
 
     def file_mappings(self) -> dict[str, Mapping]:
-        """Each file's mapping with the choices made so far: what the import uses for it."""
+        """Each file's mapping with the choices made so far: what the import uses for it.
+
+        Options chosen to be added count as options already, as ``prepare_object`` has them.
+        """
         if self._mappings is None:
-            self._mappings = {
-                f.file: with_choices(f.automatic, self.overrides, self.schema, f.distinct, f.frame)
-                for f in self.files
-            }
+            schema = self.schema
+            if self.overrides.options:
+                schema = with_added_options(schema, self.overrides.options)
+            self._mappings = {}
+            for f in self.files:
+                automatic = f.automatic
+                if schema is not self.schema:
+                    automatic = automatic_mapping(f.frame, self.object_type, schema, f.distinct)
+                self._mappings[f.file] = with_choices(
+                    automatic, self.overrides, schema, f.distinct, f.frame
+                )
         return self._mappings
 
     def current(self) -> Mapping:
@@ -229,22 +242,46 @@ class ReviewState:
     def set_value(self, object_type: str, column: str, raw: str, option: str | None) -> None:
         """Translate one raw value of an enumeration column.
 
-        ``option`` is an option value, ``EMPTY`` (keep the row, leave the property empty) or
-        None (no choice: back to the automatic match; with none the value is left out, reported).
+        ``option`` is an option value, ``EMPTY`` (keep the row, leave the property empty),
+        ``ADD`` (add it to the portal as a new option, where :meth:`can_add`) or None (no
+        choice: back to the automatic match; with none the value is left out, reported).
         """
         obj = self.review(object_type)
         values = obj.overrides.values
-        if option is None:
-            values.get(column, {}).pop(raw, None)
-            if column in values and not values[column]:
-                del values[column]
-            obj.changed()
-            return
         prop = self.property_of(object_type, column)
-        if prop is None or (option != EMPTY and option not in prop.option_values()):
+        known = option in (None, ADD, EMPTY) or (
+            prop is not None and option in prop.option_values()
+        )
+        if not known or (option == EMPTY and prop is None):
             raise MappingError(f"{option!r} is not an option of the property of {column!r}")
-        values.setdefault(column, {})[raw] = option
+        if option == ADD:
+            if prop is None:
+                raise MappingError(f"{column!r} is not mapped onto an enumeration")
+            parse_options(f"{obj.file}, {column!r}", {prop.name: {raw: ADD}}, obj.schema)
+        chosen = obj.overrides.options
+        if prop is not None:  # the value's earlier choice of the options section lets go
+            chosen.get(prop.name, {}).pop(raw, None)
+            if prop.name in chosen and not chosen[prop.name]:
+                del chosen[prop.name]
+        values.get(column, {}).pop(raw, None)
+        if column in values and not values[column]:
+            del values[column]
+        if option == ADD and prop is not None:
+            chosen.setdefault(prop.name, {})[raw] = ADD
+        elif option is not None:
+            values.setdefault(column, {})[raw] = option
         obj.changed()
+
+    def can_add(self, object_type: str, column: str) -> bool:
+        """Whether the portal lets a value of ``column`` be added as a new option."""
+        prop = self.property_of(object_type, column)
+        if prop is None or prop.type != "enumeration":
+            return False
+        try:
+            parse_options("review", {prop.name: {"x": ADD}}, self.review(object_type).schema)
+        except MappingError:
+            return False
+        return True
 
     # -- what the screen shows -------------------------------------------------------------
 
@@ -266,10 +303,14 @@ class ReviewState:
             return []
         current = self.review(object_type).current()
         mapped = current.values.get(column, {})
+        added = self.review(object_type).overrides.options.get(prop.name, {})
         misses = [u.raw for u in self.unmatched(object_type, column)]  # most rows first
         raws = [v for v in self.review(object_type).distinct.get(column, []) if v.strip()]
         raws = list(dict.fromkeys([*misses, *raws]))
-        return [(raw, mapped.get(raw)) for raw in raws[:MAX_VALUES_SHOWN]]
+        return [
+            (raw, ADD if added.get(raw) == ADD else mapped.get(raw))
+            for raw in raws[:MAX_VALUES_SHOWN]
+        ]
 
     def unmatched(self, object_type: str, column: str) -> list[UnmatchedValue]:
         """The column's values no option takes yet, most rows first, each with its suggestion."""
@@ -301,14 +342,16 @@ class ReviewState:
         if prop is None:
             return []
         options = [(f"{o.label} ({o.value})", o.value) for o in prop.options]
-        return [(NO_OPTION, None), (LEAVE_EMPTY, EMPTY), *options]
+        add = [(ADD_TO_PORTAL, ADD)] if self.can_add(object_type, column) else []
+        return [(NO_OPTION, None), (LEAVE_EMPTY, EMPTY), *add, *options]
 
     def save(self, path: str | Path | None = None) -> Path:
         """Write the current mappings as a mapping file (default: the one under review)."""
         target = Path(path) if path else self.mapping_file
         if target is None:
             raise ConfigError("no mapping file path given to save to")
-        written = save_mapping_file(target, self.mappings())
+        options = {t: o.overrides.options for t, o in self.objects.items()}
+        written = save_mapping_file(target, self.mappings(), options)
         self.mapping_file = written
         return written
 

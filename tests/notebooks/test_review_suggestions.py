@@ -60,3 +60,35 @@ def test_the_screen_shows_rows_and_suggestion_and_accepts_it(state: ReviewState)
     assert dict(state.value_rows("tickets", "Status"))["On Hold"] == "3"
     assert status.value_dropdowns["On Hold"].value == "3"
     assert "On Hold" not in status.accept_buttons
+
+
+def test_adding_a_value_to_the_portal_round_trips_and_prepares_as_the_import_does(
+    tmp_path: Path,
+) -> None:
+    """ "add" is offered where the portal lets options be edited, saved in "options"."""
+    from crmkit.prepare import prepare_folder
+    from crmkit.review import ADD_TO_PORTAL
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "tickets.csv").write_text(
+        "Subject,Category,Status\nA,Refund request,New\nB,Refund request,New\nC,Billing,Closed\n",
+        encoding="utf-8",
+    )
+    state = ReviewState.from_folder(data)
+    assert (ADD_TO_PORTAL, "add") in state.value_choices("tickets", "Category")
+    assert not state.can_add("tickets", "Status")  # stages are the portal's ids
+    screen = MappingScreen(state)
+    category = next(r for r in screen.rows["tickets"] if r.column == "Category")
+    category.value_dropdowns["Refund request"].value = "add"
+    assert dict(state.value_rows("tickets", "Category"))["Refund request"] == "add"
+    path = state.save(tmp_path / "m.json")
+    saved = json.loads(path.read_text(encoding="utf-8"))["tickets"]
+    assert saved["options"] == {"hs_ticket_category": {"Refund request": "add"}}
+    assert "Refund request" not in saved.get("values", {}).get("Category", {})
+    again = ReviewState.from_folder(data, mapping_file=path)
+    tickets = prepare_folder(data, mapping_file=path).objects["tickets"]
+    assert again.review("tickets").file_mappings()["tickets.csv"] == tickets.mapping
+    assert list(tickets.frame["hs_ticket_category"])[:2] == ["REFUND_REQUEST"] * 2
+    again.set_value("tickets", "Category", "Refund request", None)  # back to automatic
+    assert again.review("tickets").overrides.options == {}
