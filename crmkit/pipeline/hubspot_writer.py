@@ -17,7 +17,6 @@ from crmkit.errors import (
     AuthError,
     ConfigError,
     HubSpotValidationError,
-    NotAnApiError,
     NotFoundError,
 )
 from crmkit.hubspot import HubSpotClient, RateLimitPolicy, token_from_env, write_isolated
@@ -137,7 +136,7 @@ class HubSpotWriter:
             self._asked_portal = True
             try:
                 portal = self.client.account_details().get("portalId")
-            except (NotFoundError, HubSpotValidationError, NotAnApiError):
+            except (NotFoundError, HubSpotValidationError):  # not the API at all: stop
                 portal = None
             except AuthError as exc:
                 if exc.status != 403:
