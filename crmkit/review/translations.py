@@ -15,7 +15,7 @@ import pandas as pd
 if TYPE_CHECKING:
     from crmkit.review.state import ReviewState
 
-COLUMNS = ["object", "column", "property", "value → option", "no option (row rejected)"]
+COLUMNS = ["object", "column", "property", "value → option", "no option: value dropped"]
 
 
 def value_table(state: ReviewState) -> pd.DataFrame:
@@ -34,7 +34,7 @@ def value_table(state: ReviewState) -> pd.DataFrame:
                     "value → option": "; ".join(
                         f"{r} → {o or '(empty)'}" for r, o in rows if o is not None
                     ),
-                    "no option (row rejected)": ", ".join(r for r, o in rows if o is None),
+                    "no option: value dropped": ", ".join(r for r, o in rows if o is None),
                 }
             )
     return pd.DataFrame(lines, columns=COLUMNS)

@@ -238,7 +238,7 @@ def test_value_table_lists_translations_and_misses(small_data: Path) -> None:
 
     table = steps.value_table(ReviewState.from_folder(small_data))
     priority = table[table["column"] == "Priority"].iloc[0]
-    assert priority["no option (row rejected)"] == "Whenever"
+    assert priority["no option: value dropped"] == "Whenever"
     assert "High → HIGH" in priority["value → option"]
     assert set(table["column"]) == {"Industry", "Priority", "Status"}
 
@@ -250,4 +250,4 @@ def test_value_table_shows_values_left_empty(small_data: Path) -> None:
     state.set_value("tickets", "Priority", "Whenever", EMPTY)
     priority = steps.value_table(state).set_index("column").loc["Priority"]
     assert "Whenever → (empty)" in priority["value → option"]
-    assert priority["no option (row rejected)"] == ""
+    assert priority["no option: value dropped"] == ""
