@@ -1,7 +1,7 @@
 """One validation report from several: the chunks of a huge file, or the files of one type.
 
 Validation runs per chunk (flat memory) and per file (several exports of one object type);
-the person reads one report per object type, so counts add up and scores weigh by rows.
+the person reads one report per object type, so issues and counts add up.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from crmkit.validate import ExpectationOutcome, ValidationReport
 
 
 def merge_reports(reports: list[ValidationReport], rows: int) -> ValidationReport:
-    """One report for a file validated chunk by chunk: counts add up, scores weigh by rows."""
+    """One report for a file validated chunk by chunk: issues and counts add up."""
     outcomes: dict[tuple[str, str | None, str], ExpectationOutcome] = {}
     for report in reports:
         for outcome in report.results:
@@ -26,14 +26,4 @@ def merge_reports(reports: list[ValidationReport], rows: int) -> ValidationRepor
                 )
             outcomes[key] = outcome
     issues = [issue for report in reports for issue in report.issues]
-    bad = {issue.row for issue in issues if issue.severity == "error"}
-    columns: dict[str, set[int]] = {c: set() for r in reports for c in r.column_quality}
-    for issue in issues:
-        columns.setdefault(issue.column or "", set()).add(issue.row)
-    total = max(rows, 1)
-    return ValidationReport(
-        issues=issues,
-        quality=1.0 - len(bad) / total,
-        column_quality={c: 1.0 - len(r) / total for c, r in columns.items()},
-        results=list(outcomes.values()),
-    )
+    return ValidationReport(issues=issues, results=list(outcomes.values()))

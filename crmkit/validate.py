@@ -19,9 +19,8 @@ The suite's own ``meta.case_insensitive_columns`` lists columns compared case-in
 
 Expectations on columns absent from the frame are skipped, not failed.
 
-Quality (documented in data/README.md too): ``column_quality[c]`` is the share of rows whose
-cell in ``c`` fails no expectation (an empty cell passes unless the column is required);
-``quality`` is the share of rows without any error-severity issue (warnings do not lower it).
+Quality scores are not computed here: crmkit.quality scores a file once, over the issues of
+every stage (reading, coercion and validation alike).
 """
 
 from __future__ import annotations
@@ -68,11 +67,10 @@ class ExpectationOutcome:
 
 @dataclass
 class ValidationReport:
-    """Row issues plus quality scores for one validated frame."""
+    """Row issues and each expectation's outcome for one validated frame (the data-quality
+    scores are computed once, over every stage's issues, by crmkit.quality)."""
 
     issues: list[RowIssue] = field(default_factory=list)
-    quality: float = 1.0
-    column_quality: dict[str, float] = field(default_factory=dict)
     results: list[ExpectationOutcome] = field(default_factory=list)
 
 
@@ -145,9 +143,7 @@ def validate_frame(
         if exp.get("kwargs", {}).get("column") in frame.columns
     ]
     if frame.empty or not present:
-        return ValidationReport(
-            quality=1.0, column_quality=dict.fromkeys(map(str, frame.columns), 1.0)
-        )
+        return ValidationReport()
     folded = set(suite_dict.get("meta", {}).get("case_insensitive_columns", []))
     required = {str(e["kwargs"]["column"]) for e in present if e["type"] == _NOT_NULL}
     by_column: dict[str, list[dict[str, Any]]] = {}
@@ -190,11 +186,8 @@ def validate_frame(
                 for row, value in zip(rows, values, strict=True)
             )
     issues.sort(key=lambda issue: (issue.row, issue.column or "", issue.category))
-    quality, column_quality = _scores(frame, issues)
     return ValidationReport(
         issues=issues,
-        quality=quality,
-        column_quality=column_quality,
         results=[outcome for _, outcome in sorted(outcomes, key=lambda pair: pair[0])],
     )
 
@@ -292,18 +285,6 @@ def _failing_labels(result: Any) -> list[int]:
         if label is not None:
             labels[int(label)] = None
     return list(labels)
-
-
-def _scores(frame: pd.DataFrame, issues: list[RowIssue]) -> tuple[float, dict[str, float]]:
-    total = len(frame)
-    bad_rows = {issue.row for issue in issues if issue.severity == "error"}
-    per_column: dict[str, set[int]] = {}
-    for issue in issues:
-        per_column.setdefault(issue.column or "", set()).add(issue.row)
-    column_quality = {
-        str(column): 1.0 - len(per_column.get(str(column), ())) / total for column in frame.columns
-    }
-    return 1.0 - len(bad_rows) / total, column_quality
 
 
 def _run_suite(
