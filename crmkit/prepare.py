@@ -26,7 +26,7 @@ from crmkit.issues import RowIssue
 from crmkit.killpoints import killpoint
 from crmkit.mapping.optionchoices import option_changes, with_added_options
 from crmkit.quality import quality_of_file
-from crmkit.rejection import absent_required, blank_dropped, settle
+from crmkit.rejection import absent_required, blank_dropped, settle, with_default_subject
 from crmkit.reportmerge import merge_reports
 
 if TYPE_CHECKING:
@@ -260,6 +260,11 @@ def _prepare_chunks(
             raw, mapping, schema, file=table.name, region=region, date_order=date_order
         )
         props = coerced.frame
+        defaulted: list[RowIssue] = []
+        if object_type == "tickets":
+            props, defaulted = with_default_subject(
+                props, _role_values(raw, mapping, "source_id"), file=table.name
+            )
         report = validate_frame(props, object_type, file=table.name, schema=schema)
         full = _with_links(props, raw, mapping, object_type, region)
         prop_of = {c: m.property for c, m in mapping.columns.items() if m.property}
@@ -269,6 +274,7 @@ def _prepare_chunks(
                 [
                     *table.rejected,
                     *coerced.issues,
+                    *defaulted,
                     *report.issues,
                     *absent_required(props, object_type, table.name),
                 ],
@@ -281,6 +287,12 @@ def _prepare_chunks(
         kept = full[~full.index.isin(list(bad))] if bad else full
         kept = blank_dropped(kept, issues, prop_of)
         yield _Part(table.name, table.rows, kept, mapping, issues, report)
+
+
+def _role_values(raw: pd.DataFrame, mapping: Mapping, role: str) -> pd.Series | None:
+    """The raw cells of the column that plays ``role`` (None when no column does)."""
+    name = mapping.roles().get(role)
+    return raw[name] if name is not None and name in raw.columns else None
 
 
 def _more_values(mapping: Mapping, schema: Schema, raw: pd.DataFrame) -> Mapping:

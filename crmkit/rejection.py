@@ -134,3 +134,61 @@ def blank_dropped(
 def is_partial(issue: RowIssue) -> bool:
     """Whether the issue means its row lands without (some of) a value it had."""
     return issue.severity == "dropped"
+
+
+DEFAULT_SUBJECT = "DEFAULT_SUBJECT"
+SUBJECT_FROM_CONTENT = 100  # characters of the description a default subject takes
+
+
+def with_default_subject(
+    props: pd.DataFrame, source_ids: pd.Series | None, *, file: str
+) -> tuple[pd.DataFrame, list[RowIssue]]:
+    """Tickets of a file that has no subject column at all get one.
+
+    Such exports exist (a Zendesk ticket report of ids, types and times), HubSpot needs a
+    subject, and a ticket with an id or a description can be written safely: its subject
+    becomes ``Ticket <id>``, else the description's first line (cut at 100 characters). Each
+    such row is a ``DEFAULT_SUBJECT`` warning naming the subject given, so nothing is guessed
+    in silence; a ticket with neither is refused as MISSING_REQUIRED. A blank cell in a file
+    that does have a subject column is dirt to fix in the file and stays MISSING_REQUIRED.
+    """
+    if "subject" in props.columns:  # a blank cell of a subject column stays MISSING_REQUIRED
+        return props, []
+    subject = _text(props, "subject")
+    blank = subject == ""
+    ids = (
+        source_ids.reindex(props.index).fillna("").astype(str).str.strip()
+        if (source_ids is not None)
+        else pd.Series("", index=props.index, dtype=object)
+    )
+    first_line = _text(props, "content").str.split("\n").str[0].str.strip()
+    from_content = first_line.str.slice(0, SUBJECT_FROM_CONTENT)
+    given = ("Ticket " + ids).where(ids != "", from_content)
+    fill = blank & (given != "")
+    if not bool(fill.any()):
+        return props, []
+    out = props.copy()
+    out["subject"] = subject.where(~fill, given)
+    issues = [
+        RowIssue(
+            file,
+            int(row),
+            "coerce",
+            DEFAULT_SUBJECT,
+            f"no subject: the ticket is named {value!r} (from its "
+            + ("id" if ids.at[row] else "description")
+            + ")",
+            column="subject",
+            value=str(value),
+            severity="warning",
+        )
+        for row, value in zip(given[fill].index.tolist(), given[fill].tolist(), strict=True)
+    ]
+    return out, issues
+
+
+def _text(frame: pd.DataFrame, name: str) -> pd.Series:
+    """The column as stripped strings ("" for missing cells, all "" when there is no column)."""
+    if name not in frame.columns:
+        return pd.Series("", index=frame.index, dtype=object)
+    return frame[name].fillna("").astype(str).str.strip()

@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from crmkit.pipeline.journal import Journal
-from crmkit.plan.defaults import DEFAULT_STAGE
+from crmkit.plan.defaults import DEFAULT_CATEGORIES
 from crmkit.plan.model import ImportPlan
 
 
@@ -52,7 +52,7 @@ def count_values(plan: ImportPlan, journal: Journal | None) -> ValueCounts:
             partial.add(where)
             out.values_dropped[object_type] = out.values_dropped.get(object_type, 0) + 1
             by_category[issue.category] += 1
-        elif issue.category == DEFAULT_STAGE:
+        elif issue.category in DEFAULT_CATEGORIES:
             out.defaults[object_type] = out.defaults.get(object_type, 0) + 1
             by_category[issue.category] += 1
     for (file, _row), reason in first_reason.items():

@@ -30,6 +30,7 @@ _WARNING_ACTIONS = {
     "DUPLICATE_MERGED": "merged",
     "DUPLICATE_CONFLICT": "merged",
     "DEFAULT_STAGE": "default",
+    "DEFAULT_SUBJECT": "default",
 }
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 
 from crmkit.issues import RowIssue
 from crmkit.plan.keys import column
+from crmkit.rejection import DEFAULT_SUBJECT
 from crmkit.schema import DEFAULT_TICKET_PIPELINE, TICKET_PIPELINES
 
 DEFAULT_STAGE = "DEFAULT_STAGE"
@@ -97,3 +98,7 @@ def _decision(file: str, prop: str, value: str, reason: str) -> dict[str, Any]:
         "reason": reason,
         "action": "default",
     }
+
+
+DEFAULT_CATEGORIES = frozenset({DEFAULT_STAGE, DEFAULT_SUBJECT})
+"""Issue categories that mean "a documented default took the value's place" (values.csv)."""

@@ -50,6 +50,7 @@ REASONS: dict[str, str] = {
     "NO_REQUESTER": "The ticket names no requester",
     "COLUMN_DECISION": "Decided for a whole column",
     "DEFAULT_STAGE": "No valid stage: the ticket got the pipeline's first stage",
+    "DEFAULT_SUBJECT": "No subject: the ticket was named from its id or description",
 }
 
 _TOOL_NAMES = re.compile(r"\s*[(\[]?\bexpect_[a-z0-9_]+\b[)\]]?")

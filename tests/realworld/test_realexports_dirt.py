@@ -150,18 +150,37 @@ def test_an_outlook_export_named_outlook_csv_is_found_to_hold_contacts(tmp_path:
 
 
 # A Zendesk ticket report (AnaMaria779/Zendesk-ticket-analysis, zendesk_tickets.csv) has no
-# subject column: HubSpot refuses every such ticket, so none may be sent to be refused.
+# subject column. HubSpot needs one; a ticket with an id is named after it (DEFAULT_SUBJECT,
+# reported per row), and only a ticket with neither id nor description is refused before import.
+# (A blank cell in a file that has a subject column stays MISSING_REQUIRED: the demo plants two.)
 NO_SUBJECT = (
     "Ticket ID,Created Date,Resolved Date,Issue Type,Priority,Agent Assigned,Status,"
     "Response Time (hours),Resolution Time (hours)\n"
     "TICKET-1001,2025-01-24 04:00:00,2025-01-26 18:00:00,General Inquiry,Medium,Charlie,"
     "Resolved,6,62.0\n"
     "TICKET-1006,2025-01-09 22:00:00,,API,High,David,Open,3,\n"
+    ",2025-01-10 08:00:00,,API,Low,David,Open,1,\n"
 )
 
 
-def test_tickets_without_a_subject_column_are_rejected_before_import(tmp_path: Path) -> None:
+def test_tickets_without_a_subject_are_named_after_their_id(tmp_path: Path) -> None:
     plan = _plan(_folder(tmp_path, {"tickets.csv": NO_SUBJECT}))
+    subjects = sorted(r.properties["subject"] for r in plan.records["tickets"])
+    assert subjects == ["Ticket TICKET-1001", "Ticket TICKET-1006"]
+    named = [(i.row, i.category, i.severity) for i in plan.issues if i.column == "subject"]
+    assert named == [
+        (2, "DEFAULT_SUBJECT", "warning"),
+        (3, "DEFAULT_SUBJECT", "warning"),
+        (4, "MISSING_REQUIRED", "error"),
+    ]
+
+
+def test_a_tickets_file_with_nothing_to_name_them_by_is_rejected_before_import(
+    tmp_path: Path,
+) -> None:
+    """No subject column, no id, no description: none is sent for HubSpot to refuse."""
+    bare = "Priority,Status\nHigh,Open\nLow,Closed\n"
+    plan = _plan(_folder(tmp_path, {"tickets.csv": bare}))
     assert plan.records["tickets"] == []
     missing = [i for i in plan.issues if i.category == "MISSING_REQUIRED"]
     assert [(i.row, i.column, i.severity) for i in missing] == [
