@@ -55,7 +55,8 @@ class ChangeOnlyWriter:
             diffs = [diff_record(r, None) for r in records]  # its key property is brand new
         else:
             diffs = diff_all(self.reader, object_type, list(records), self.policy, self.columns)
-        earlier = self.images.images(object_type)
+        same = [d.key for d in diffs if d.action == "unchanged"]  # only these need an image
+        earlier = self.images.images(object_type, same) if same else {}
         self.images.save(diffs)
         outcomes: list[WriteOutcome] = []
         to_send: list[PlannedRecord] = []
