@@ -17,16 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from crmkit import RECORD_TYPES
-from crmkit.errors import ConfigError
 from crmkit.pipeline.before_images import BeforeImages, RecordImage
 from crmkit.pipeline.compare import same_value
 from crmkit.pipeline.executor import chunked
 from crmkit.pipeline.journal import Journal
-from crmkit.pipeline.options import MAX_BATCH, ImportOptions, check_run_id
+from crmkit.pipeline.options import MAX_BATCH, ImportOptions
 from crmkit.pipeline.portal_read import PortalReader
 from crmkit.pipeline.progress import StageBar
+from crmkit.pipeline.recorded import journaled_run, recorded_options, recorded_target
 from crmkit.pipeline.reportfiles import safe_cell
-from crmkit.pipeline.runfolder import RunFolder
 from crmkit.pipeline.schemachanges import undo_changes
 from crmkit.pipeline.write_contract import Writer
 
@@ -74,23 +73,12 @@ def rollback(
 
     ``confirm`` is shown what will happen and may refuse (None: go ahead, as in scripts).
     """
-    check_run_id(run_id)
-    folder = RunFolder.of(output_dir, run_id)
+    folder = journaled_run(run_id, output_dir)
     run_dir, path = folder.path, folder.journal
-    if not folder.has_journal():
-        raise ConfigError(f"no journal for run {run_id!r} in {folder.path} (dry runs have none)")
     with Journal(path) as journal:
         info = journal.run_info()
-        stored = info.get("options", {})
-        options = ImportOptions(
-            tier=str(stored.get("tier", "professional")),
-            window_s=float(stored.get("window_s") or 10.0),
-            timeout_s=stored.get("timeout_s"),
-            progress=progress,
-        )
-        portal = target or info.get("target")
-        if not portal:
-            raise ConfigError(f"run {run_id!r} has no target; pass --target URL")
+        options = recorded_options(info, progress=progress)
+        portal = recorded_target(run_id, info, target)
         images = BeforeImages(path)
         try:
             todo = {t: journal.created_ids(t) for t in reversed(RECORD_TYPES)}

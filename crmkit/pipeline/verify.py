@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from crmkit import RECORD_TYPES
-from crmkit.errors import ConfigError
-from crmkit.hubspot import HubSpotClient, RateLimitPolicy, token_from_env
+from crmkit.hubspot import HubSpotClient
 from crmkit.pipeline.before_images import BeforeImages
 from crmkit.pipeline.compare import same_value
+from crmkit.pipeline.hubspot_writer import portal_client
 from crmkit.pipeline.journal import Journal
-from crmkit.pipeline.options import check_run_id
 from crmkit.pipeline.portal_read import PortalReader
+from crmkit.pipeline.recorded import journaled_run, recorded_options, recorded_target
 from crmkit.pipeline.reportfiles import safe_cell
 from crmkit.pipeline.runfolder import RunFolder
 from crmkit.plan.model import ImportPlan
@@ -74,28 +74,16 @@ def verify(
 ) -> VerifyResult:
     """Verify run ``run_id`` against its portal (or ``target``); writes verify.csv and
     report.json's ``verify``."""
-    check_run_id(run_id)
-    folder = RunFolder.of(output_dir, run_id)
-    run_dir, path = folder.path, folder.journal
-    if not folder.has_journal():
-        raise ConfigError(f"no journal for run {run_id!r} in {run_dir} (dry runs have none)")
-    with Journal(path) as journal:
+    folder = journaled_run(run_id, output_dir)
+    run_dir = folder.path
+    with Journal(folder.journal) as journal:
         info = journal.run_info()
-        portal = target or info.get("target")
-        if not portal:
-            raise ConfigError(f"run {run_id!r} has no target; pass --target URL")
+        portal = recorded_target(run_id, info, target)
         own = client is None
         if client is None:
-            stored = info.get("options", {})
-            tier = str(stored.get("tier", "professional"))
-            client = HubSpotClient(
-                portal,
-                token_from_env(),
-                tier=tier,
-                limits=RateLimitPolicy.for_tier(tier, window_s=float(stored.get("window_s") or 10)),
-            )
+            client = portal_client(portal, recorded_options(info))
         try:
-            result = _verify(run_id, str(portal), run_dir, journal, PortalReader(client))
+            result = _verify(run_id, portal, run_dir, journal, PortalReader(client))
         finally:
             if own:
                 client.close()
